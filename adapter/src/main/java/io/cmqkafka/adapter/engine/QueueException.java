@@ -1,0 +1,38 @@
+package io.cmqkafka.adapter.engine;
+
+/** A failure the engine reports to callers; the protocol layer maps {@link Kind} to a CMQ code. */
+public final class QueueException extends RuntimeException {
+
+    public enum Kind {
+        QUEUE_NOT_FOUND,
+        QUEUE_EXISTS,
+        /** The queue's old Kafka topic is still being deleted. */
+        RECREATE_TOO_SOON,
+        QUOTA_EXCEEDED,
+        MESSAGE_TOO_LARGE,
+        /** The queue holds maxMsgHeapNum messages. */
+        HEAP_FULL,
+        /** Receipt handle malformed, from an older receive, or its lease lapsed. */
+        INVALID_RECEIPT_HANDLE,
+        /** Too many received-but-not-deleted or delayed messages ahead of the waiting ones. */
+        TOO_MANY_INFLIGHT,
+        /** Kafka did not acknowledge in time or refused: the client may retry. */
+        UNAVAILABLE
+    }
+
+    private final Kind kind;
+
+    public QueueException(Kind kind, String message) {
+        super(message, null, false, false);
+        this.kind = kind;
+    }
+
+    public QueueException(Kind kind, String message, Throwable cause) {
+        super(message, cause, false, false);
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+}

@@ -1,0 +1,46 @@
+package io.cmqkafka.adapter.engine;
+
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The queue engine as the protocol layer sees it. Arguments are already validated against
+ * {@code Limits} by the protocol layer; failures complete exceptionally with {@link QueueException}.
+ */
+public interface QueueService {
+
+    /** Creates a queue; completes with its queue id. EXISTS, RECREATE_TOO_SOON, QUOTA_EXCEEDED. */
+    CompletionStage<String> createQueue(String name, QueueSettings settings);
+
+    /** QUEUE_NOT_FOUND. */
+    CompletionStage<Void> deleteQueue(String name);
+
+    /** Queues whose name contains {@code searchWord} (case-insensitive; null = all), sorted by name. */
+    QueuePage listQueues(String searchWord, int offset, int limit);
+
+    /** QUEUE_NOT_FOUND. */
+    CompletionStage<QueueAttributes> getQueueAttributes(String name);
+
+    /** Changes the non-null fields of {@code patch}. QUEUE_NOT_FOUND. */
+    CompletionStage<QueueAttributes> setQueueAttributes(String name, QueueSettings.Patch patch);
+
+    /**
+     * Appends messages; completes with their message ids, in order, once all are durable.
+     * QUEUE_NOT_FOUND, MESSAGE_TOO_LARGE, HEAP_FULL.
+     */
+    CompletionStage<List<String>> send(String queue, List<String> bodies, int delaySeconds);
+
+    /**
+     * Leases up to {@code max} messages, waiting up to {@code pollingWaitSeconds} (null: the
+     * queue's attribute) for the first one. Completes with an empty list when none came.
+     * {@code visibilityTimeoutSeconds} null: the queue's attribute. QUEUE_NOT_FOUND, TOO_MANY_INFLIGHT.
+     */
+    CompletionStage<List<ReceivedMessage>> receive(String queue, int max, Integer pollingWaitSeconds,
+            Integer visibilityTimeoutSeconds);
+
+    /**
+     * Deletes by receipt handle; one outcome per handle, in order (null outcome = deleted).
+     * QUEUE_NOT_FOUND fails the whole call.
+     */
+    CompletionStage<List<QueueException.Kind>> delete(String queue, List<String> receiptHandles);
+}

@@ -1,0 +1,34 @@
+package io.cmqkafka.lease;
+
+/**
+ * The events of the lease log (topic {@code cmq.lease-events}), keyed by {@link QueuePartition}.
+ * They are facts decided by the partition's dispatcher; {@link LeaseRules} applies them the
+ * same way in the dispatcher's mirror and in the Kafka Streams store, so both agree. Every
+ * time in an event is the dispatcher's clock when it decided, never the applier's clock.
+ */
+public sealed interface LeaseEvent {
+
+    /** A receive granted a lease on {@code offset} until {@code visibleAt}. */
+    record Leased(long offset, int epoch, int dequeueCount, long visibleAt, long at) implements LeaseEvent { }
+
+    /** The holder of lease {@code dequeueCount} deleted the message. */
+    record Deleted(long offset, int epoch, int dequeueCount, long at) implements LeaseEvent { }
+
+    /** The holder moved the end of its lease (0 = visible now). */
+    record VisibilityChanged(long offset, int epoch, int dequeueCount, long visibleAt, long at) implements LeaseEvent { }
+
+    /** The message reached its dead-letter limit and was copied to the dead-letter queue. */
+    record DeadLettered(long offset, int epoch, int dequeueCount, long at) implements LeaseEvent { }
+
+    /** Rewind: everything at or above {@code toOffset} is deliverable again, under a new epoch. */
+    record Rewound(long toOffset, int newEpoch, long at) implements LeaseEvent { }
+
+    /** Messages below {@code lowWatermark} left the log (retention): forget them. */
+    record Advanced(long lowWatermark) implements LeaseEvent { }
+
+    /** The queue was deleted: drop all state of the partition. */
+    record Dropped() implements LeaseEvent { }
+
+    /** No state change; lets a new owner wait until the store has applied everything before it. */
+    record Barrier(long token) implements LeaseEvent { }
+}

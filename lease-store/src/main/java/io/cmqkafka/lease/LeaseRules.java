@@ -1,0 +1,140 @@
+package io.cmqkafka.lease;
+
+import io.cmqkafka.lease.LeaseEvent.Advanced;
+import io.cmqkafka.lease.LeaseEvent.Barrier;
+import io.cmqkafka.lease.LeaseEvent.DeadLettered;
+import io.cmqkafka.lease.LeaseEvent.Deleted;
+import io.cmqkafka.lease.LeaseEvent.Dropped;
+import io.cmqkafka.lease.LeaseEvent.Leased;
+import io.cmqkafka.lease.LeaseEvent.Rewound;
+import io.cmqkafka.lease.LeaseEvent.VisibilityChanged;
+import io.cmqkafka.lease.MessageLease.State;
+
+/**
+ * The lease rules, as one deterministic function of (state, event). The dispatcher checks a
+ * request with the {@code can*} methods, applies the event to its mirror, and appends it to the
+ * lease log; the Streams store applies the same event later and reaches the same state. An event
+ * that breaks a rule (for example a stale writer's) is ignored by both.
+ */
+public final class LeaseRules {
+
+    private LeaseRules() {
+    }
+
+    /** Whether the message at {@code offset} may be leased at {@code now} (delay is the caller's). */
+    public static boolean isDeliverable(LeaseTable t, long offset, long now) {
+        if (offset < t.head().lowWatermark()) {
+            return false;
+        }
+        MessageLease l = t.get(offset);
+        return l == null || (l.state() == State.LEASED && l.visibleAt() <= now);
+    }
+
+    /** The lease named by a receipt handle, if it is still held at {@code now}; else null. */
+    public static MessageLease heldLease(LeaseTable t, long offset, int epoch, int dequeueCount, long now) {
+        if (offset < t.head().lowWatermark()) {
+            return null;
+        }
+        MessageLease l = t.get(offset);
+        if (l == null || l.state() != State.LEASED || l.epoch() != epoch || l.dequeueCount() != dequeueCount
+                || l.visibleAt() <= now) {
+            return null;
+        }
+        return l;
+    }
+
+    /** The next lease event for a receive of {@code offset} at {@code now}. */
+    public static Leased nextLease(LeaseTable t, long offset, long now, long visibleAt) {
+        MessageLease l = t.get(offset);
+        int count = l == null ? 1 : l.dequeueCount() + 1;
+        return new Leased(offset, t.head().epoch(), count, visibleAt, now);
+    }
+
+    /** Applies one event; returns false (and changes nothing) if it breaks a rule. */
+    public static boolean apply(LeaseTable t, LeaseEvent event) {
+        if (event instanceof Leased e) {
+            return lease(t, e);
+        } else if (event instanceof Deleted e) {
+            return finish(t, e.offset(), e.epoch(), e.dequeueCount(), e.at(), State.DELETED);
+        } else if (event instanceof DeadLettered e) {
+            return finish(t, e.offset(), e.epoch(), e.dequeueCount(), e.at(), State.DEAD_LETTERED);
+        } else if (event instanceof VisibilityChanged e) {
+            MessageLease held = heldLease(t, e.offset(), e.epoch(), e.dequeueCount(), e.at());
+            if (held == null) {
+                return false;
+            }
+            t.put(e.offset(), held.withVisibleAt(e.visibleAt()));
+            return true;
+        } else if (event instanceof Rewound e) {
+            return rewind(t, e);
+        } else if (event instanceof Advanced e) {
+            PartitionHead h = t.head();
+            if (e.lowWatermark() <= h.lowWatermark()) {
+                return false;
+            }
+            t.removeRange(h.lowWatermark(), e.lowWatermark());
+            t.putHead(new PartitionHead(e.lowWatermark(), h.epoch()));
+            advanceOverDone(t);
+            return true;
+        } else if (event instanceof Dropped) {
+            t.clear();
+            return true;
+        } else if (event instanceof Barrier) {
+            return true;
+        }
+        throw new IllegalArgumentException("unknown lease event " + event);
+    }
+
+    private static boolean lease(LeaseTable t, Leased e) {
+        PartitionHead h = t.head();
+        if (e.epoch() != h.epoch() || !isDeliverable(t, e.offset(), e.at())) {
+            return false;
+        }
+        MessageLease old = t.get(e.offset());
+        int expected = old == null ? 1 : old.dequeueCount() + 1;
+        if (e.dequeueCount() != expected || e.visibleAt() <= e.at()) {
+            return false;
+        }
+        long first = old == null ? e.at() : old.firstDequeueAt();
+        t.put(e.offset(), new MessageLease(State.LEASED, e.epoch(), e.dequeueCount(), e.visibleAt(), first));
+        return true;
+    }
+
+    private static boolean finish(LeaseTable t, long offset, int epoch, int count, long at, State done) {
+        MessageLease held = heldLease(t, offset, epoch, count, at);
+        if (held == null) {
+            return false;
+        }
+        t.put(offset, held.withState(done));
+        if (offset == t.head().lowWatermark()) {
+            advanceOverDone(t);
+        }
+        return true;
+    }
+
+    /** Moves the low watermark over the run of done messages that starts at it. */
+    private static void advanceOverDone(LeaseTable t) {
+        PartitionHead h = t.head();
+        long low = h.lowWatermark();
+        MessageLease l;
+        while ((l = t.get(low)) != null && l.isDone()) {
+            t.remove(low);
+            low++;
+        }
+        if (low != h.lowWatermark()) {
+            t.putHead(new PartitionHead(low, h.epoch()));
+        }
+    }
+
+    private static boolean rewind(LeaseTable t, Rewound e) {
+        PartitionHead h = t.head();
+        if (e.newEpoch() <= h.epoch() || e.toOffset() < 0) {
+            return false;
+        }
+        // Messages below the rewind point that are still waiting keep their state; everything at
+        // or above it is deliverable again, deleted ones included.
+        t.removeRange(e.toOffset(), Long.MAX_VALUE);
+        t.putHead(new PartitionHead(Math.min(h.lowWatermark(), e.toOffset()), e.newEpoch()));
+        return true;
+    }
+}

@@ -1,0 +1,207 @@
+package io.cmqkafka.lease;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running lease store: appends events to the lease log and runs the Streams application
+ * that applies them. A dispatcher that takes over a queue partition calls {@link #barrier} and
+ * then {@link #load} to start from exactly the state every earlier event produced.
+ */
+public final class LeaseStore implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LeaseStore.class);
+
+    private final LeaseStoreConfig config;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final KafkaStreams streams;
+    private final Map<Long, CompletableFuture<Void>> barriers = new ConcurrentHashMap<>();
+    private final Map<QueuePartition, LeaseTopology.LeaseCounters> counters = new ConcurrentHashMap<>();
+
+    public LeaseStore(LeaseStoreConfig config) {
+        this.config = config;
+        ensureEventTopic();
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-lease-writer");
+        producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+
+        LeaseStoreListener listener = new LeaseStoreListener() {
+            @Override
+            public void onBarrier(long token) {
+                CompletableFuture<Void> f = barriers.remove(token);
+                if (f != null) {
+                    f.complete(null);
+                }
+            }
+
+            @Override
+            public void onCounters(int shard, long now, Map<QueuePartition, LeaseTopology.LeaseCounters> c) {
+                counters.keySet().removeIf(qp -> shardOf(qp) == shard && !c.containsKey(qp));
+                counters.putAll(c);
+            }
+        };
+        streams = new KafkaStreams(LeaseTopology.build(config.eventTopic(), listener, config.sweepInterval()),
+                streamsProperties());
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("lease store stream thread failed; replacing it", e);
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+    }
+
+    private Properties streamsProperties() {
+        Properties s = new Properties();
+        s.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        s.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        s.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+        s.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        s.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
+        s.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
+        s.put(StreamsConfig.topicPrefix("min.insync.replicas"), String.valueOf(config.minInSyncReplicas()));
+        s.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        s.put(StreamsConfig.consumerPrefix("max.poll.records"), 2000);
+        if (config.applicationServer() != null) {
+            s.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.applicationServer());
+        }
+        return s;
+    }
+
+    private void ensureEventTopic() {
+        Properties a = new Properties();
+        a.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        try (Admin admin = Admin.create(a)) {
+            NewTopic t = new NewTopic(config.eventTopic(), config.shards(), config.replicationFactor())
+                    .configs(Map.of("min.insync.replicas", String.valueOf(config.minInSyncReplicas()),
+                            // The store's changelog holds the state; the log only needs to outlive processing lag.
+                            "retention.ms", String.valueOf(Duration.ofDays(7).toMillis())));
+            admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create lease log " + config.eventTopic(), e.getCause());
+            }
+        } catch (InterruptedException | TimeoutException e) {
+            throw new IllegalStateException("cannot create lease log " + config.eventTopic(), e);
+        }
+    }
+
+    public void start() {
+        streams.start();
+    }
+
+    /** Waits until the Streams application has its tasks and is processing. */
+    public void awaitRunning(Duration timeout) throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("lease store not running: " + streams.state());
+            }
+            if (!streams.state().isRunningOrRebalancing() && streams.state() != KafkaStreams.State.CREATED) {
+                throw new IllegalStateException("lease store stopped: " + streams.state());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public int shardOf(QueuePartition qp) {
+        return Utils.toPositive(Utils.murmur2(qp.toBytes())) % config.shards();
+    }
+
+    /** Appends one event; completes when Kafka has acknowledged it on all in-sync replicas. */
+    public CompletableFuture<Void> append(QueuePartition qp, LeaseEvent event) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        producer.send(new ProducerRecord<>(config.eventTopic(), shardOf(qp), qp.toBytes(), LeaseCodec.encode(event)),
+                (md, ex) -> {
+                    if (ex != null) {
+                        done.completeExceptionally(ex);
+                    } else {
+                        done.complete(null);
+                    }
+                });
+        return done;
+    }
+
+    /** Completes once the store has applied every event appended to {@code qp}'s shard before now. */
+    public CompletableFuture<Void> barrier(QueuePartition qp) {
+        long token = ThreadLocalRandom.current().nextLong();
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        barriers.put(token, f);
+        append(qp, new LeaseEvent.Barrier(token)).whenComplete((v, ex) -> {
+            if (ex != null) {
+                barriers.remove(token);
+                f.completeExceptionally(ex);
+            }
+        });
+        return f;
+    }
+
+    /** Copies a partition's state out of the local store (call after {@link #barrier}). */
+    public InMemoryLeaseTable load(QueuePartition qp) {
+        int shard = shardOf(qp);
+        ReadOnlyKeyValueStore<Bytes, byte[]> heads = streams.store(StoreQueryParameters
+                .fromNameAndType(LeaseTopology.HEADS_STORE, QueryableStoreTypes.<Bytes, byte[]>keyValueStore())
+                .withPartition(shard));
+        ReadOnlyKeyValueStore<Bytes, byte[]> entries = streams.store(StoreQueryParameters
+                .fromNameAndType(LeaseTopology.ENTRIES_STORE, QueryableStoreTypes.<Bytes, byte[]>keyValueStore())
+                .withPartition(shard));
+        byte[] pk = qp.toBytes();
+        InMemoryLeaseTable table = new InMemoryLeaseTable();
+        byte[] head = heads.get(Bytes.wrap(pk));
+        if (head != null) {
+            table.putHead(LeaseCodec.decodeHead(head));
+        }
+        try (KeyValueIterator<Bytes, byte[]> it = entries.range(Bytes.wrap(LeaseCodec.entryKey(pk, 0)),
+                Bytes.wrap(LeaseCodec.entryKey(pk, Long.MAX_VALUE)))) {
+            while (it.hasNext()) {
+                var kv = it.next();
+                table.put(LeaseCodec.offsetOf(kv.key.get()), LeaseCodec.decodeLease(kv.value));
+            }
+        }
+        return table;
+    }
+
+    /** Counters of the last sweep, for the partitions whose shards this instance owns. */
+    public Map<QueuePartition, LeaseTopology.LeaseCounters> counters() {
+        return new HashMap<>(counters);
+    }
+
+    @Override
+    public void close() {
+        barriers.values().forEach(f -> f.completeExceptionally(new IllegalStateException("lease store closed")));
+        streams.close(Duration.ofSeconds(10));
+        producer.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,31 @@
+package io.cmqkafka.lease;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Settings of the lease store.
+ *
+ * @param bootstrapServers  Kafka cluster
+ * @param applicationId     Kafka Streams application id; all adapter instances of one cluster share it
+ * @param eventTopic        the lease log
+ * @param shards            partitions of the lease log; fixed at install
+ * @param replicationFactor of the lease log and the store changelogs
+ * @param minInSyncReplicas of the lease log and the store changelogs
+ * @param stateDir          where this instance keeps its RocksDB stores
+ * @param standbyReplicas   warm copies of each shard on other instances
+ * @param applicationServer host:port other instances use to reach this one (may be null)
+ * @param sweepInterval     how often lease counters are recomputed
+ */
+public record LeaseStoreConfig(
+        String bootstrapServers,
+        String applicationId,
+        String eventTopic,
+        int shards,
+        short replicationFactor,
+        int minInSyncReplicas,
+        Path stateDir,
+        int standbyReplicas,
+        String applicationServer,
+        Duration sweepInterval) {
+}

@@ -1,0 +1,123 @@
+package io.cmqkafka.lease;
+
+import java.time.Duration;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Kafka Streams topology of the lease store: the lease log applied, by {@link LeaseRules},
+ * to two persistent stores (partition heads, message entries) whose changelogs make them
+ * survive any instance. A wall-clock punctuation publishes per-partition counters.
+ */
+public final class LeaseTopology {
+
+    public static final String HEADS_STORE = "cmq-partition-heads";
+    public static final String ENTRIES_STORE = "cmq-message-leases";
+    static final String SOURCE = "lease-events";
+    static final String PROCESSOR = "apply-lease-events";
+
+    private LeaseTopology() {
+    }
+
+    /**
+     * @param eventTopic    the lease log
+     * @param listener      told about barriers and counters; called on stream threads
+     * @param sweepInterval how often (wall clock) counters are recomputed
+     */
+    public static Topology build(String eventTopic, LeaseStoreListener listener, Duration sweepInterval) {
+        Topology t = new Topology();
+        t.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), eventTopic);
+        t.addProcessor(PROCESSOR, () -> new ApplyProcessor(listener, sweepInterval), SOURCE);
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HEADS_STORE),
+                Serdes.Bytes(), Serdes.ByteArray()), PROCESSOR);
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ENTRIES_STORE),
+                Serdes.Bytes(), Serdes.ByteArray()), PROCESSOR);
+        return t;
+    }
+
+    static final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
+        private static final Logger LOG = LoggerFactory.getLogger(ApplyProcessor.class);
+
+        private final LeaseStoreListener listener;
+        private final Duration sweepInterval;
+        private KeyValueStore<Bytes, byte[]> heads;
+        private KeyValueStore<Bytes, byte[]> entries;
+        private ProcessorContext<Void, Void> context;
+
+        ApplyProcessor(LeaseStoreListener listener, Duration sweepInterval) {
+            this.listener = listener;
+            this.sweepInterval = sweepInterval;
+        }
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            this.context = context;
+            this.heads = context.getStateStore(HEADS_STORE);
+            this.entries = context.getStateStore(ENTRIES_STORE);
+            context.schedule(sweepInterval, PunctuationType.WALL_CLOCK_TIME, this::sweep);
+        }
+
+        @Override
+        public void process(Record<byte[], byte[]> record) {
+            if (record.key() == null || record.key().length != QueuePartition.KEY_BYTES || record.value() == null) {
+                LOG.warn("skipping malformed lease event");
+                return;
+            }
+            LeaseEvent event;
+            try {
+                event = LeaseCodec.decodeEvent(record.value());
+            } catch (RuntimeException e) {
+                LOG.warn("skipping undecodable lease event: {}", e.getMessage());
+                return;
+            }
+            if (event instanceof LeaseEvent.Barrier b) {
+                listener.onBarrier(b.token());
+                return;
+            }
+            LeaseRules.apply(new StoreLeaseTable(heads, entries, record.key()), event);
+        }
+
+        /** Recomputes, for every partition of this shard, how many leases are held now. */
+        private void sweep(long now) {
+            int shard = context.taskId().partition();
+            java.util.Map<QueuePartition, LeaseCounters> counters = new java.util.HashMap<>();
+            try (KeyValueIterator<Bytes, byte[]> it = entries.all()) {
+                while (it.hasNext()) {
+                    var kv = it.next();
+                    byte[] k = kv.key.get();
+                    QueuePartition qp = QueuePartition.fromBytes(java.util.Arrays.copyOf(k, QueuePartition.KEY_BYTES));
+                    MessageLease l = LeaseCodec.decodeLease(kv.value);
+                    LeaseCounters c = counters.computeIfAbsent(qp, x -> new LeaseCounters());
+                    if (l.isHeldAt(now)) {
+                        c.held++;
+                    } else if (l.isDone()) {
+                        c.done++;
+                    } else {
+                        c.lapsed++;
+                    }
+                }
+            }
+            listener.onCounters(shard, now, counters);
+        }
+    }
+
+    /** Per-partition counters from the last sweep. */
+    public static final class LeaseCounters {
+        /** Leases running at sweep time (CMQ's inactive messages). */
+        public long held;
+        /** Leases that lapsed: the messages are deliverable again. */
+        public long lapsed;
+        /** Deleted or dead-lettered above the low watermark. */
+        public long done;
+    }
+}

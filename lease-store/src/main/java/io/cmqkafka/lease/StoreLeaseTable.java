@@ -1,0 +1,84 @@
+package io.cmqkafka.lease;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/** One queue partition's view of the two Streams stores: heads and per-message entries. */
+final class StoreLeaseTable implements LeaseTable {
+
+    private final KeyValueStore<Bytes, byte[]> heads;
+    private final KeyValueStore<Bytes, byte[]> entries;
+    private final byte[] partitionKey;
+
+    StoreLeaseTable(KeyValueStore<Bytes, byte[]> heads, KeyValueStore<Bytes, byte[]> entries, byte[] partitionKey) {
+        this.heads = heads;
+        this.entries = entries;
+        this.partitionKey = partitionKey;
+    }
+
+    @Override
+    public PartitionHead head() {
+        byte[] v = heads.get(Bytes.wrap(partitionKey));
+        return v == null ? PartitionHead.INITIAL : LeaseCodec.decodeHead(v);
+    }
+
+    @Override
+    public void putHead(PartitionHead head) {
+        heads.put(Bytes.wrap(partitionKey), LeaseCodec.encode(head));
+    }
+
+    @Override
+    public MessageLease get(long offset) {
+        byte[] v = entries.get(key(offset));
+        return v == null ? null : LeaseCodec.decodeLease(v);
+    }
+
+    @Override
+    public void put(long offset, MessageLease lease) {
+        entries.put(key(offset), LeaseCodec.encode(lease));
+    }
+
+    @Override
+    public void remove(long offset) {
+        entries.delete(key(offset));
+    }
+
+    @Override
+    public void removeRange(long from, long to) {
+        List<Bytes> doomed = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = range(from, to)) {
+            it.forEachRemaining(kv -> doomed.add(kv.key));
+        }
+        doomed.forEach(entries::delete);
+    }
+
+    @Override
+    public void forEach(long from, long to, BiConsumer<Long, MessageLease> visitor) {
+        try (KeyValueIterator<Bytes, byte[]> it = range(from, to)) {
+            while (it.hasNext()) {
+                KeyValue<Bytes, byte[]> kv = it.next();
+                visitor.accept(LeaseCodec.offsetOf(kv.key.get()), LeaseCodec.decodeLease(kv.value));
+            }
+        }
+    }
+
+    @Override
+    public void clear() {
+        removeRange(0, Long.MAX_VALUE);
+        heads.delete(Bytes.wrap(partitionKey));
+    }
+
+    private KeyValueIterator<Bytes, byte[]> range(long from, long to) {
+        // range() is inclusive at both ends; offsets are never Long.MAX_VALUE.
+        return entries.range(key(from), key(to - 1));
+    }
+
+    private Bytes key(long offset) {
+        return Bytes.wrap(LeaseCodec.entryKey(partitionKey, offset));
+    }
+}
