@@ -7,6 +7,7 @@ import io.cmqkafka.lease.LeaseEvent.Deleted;
 import io.cmqkafka.lease.LeaseEvent.Dropped;
 import io.cmqkafka.lease.LeaseEvent.Leased;
 import io.cmqkafka.lease.LeaseEvent.Rewound;
+import io.cmqkafka.lease.LeaseEvent.Skipped;
 import io.cmqkafka.lease.LeaseEvent.VisibilityChanged;
 import java.nio.ByteBuffer;
 
@@ -27,6 +28,7 @@ public final class LeaseCodec {
     private static final byte ADVANCED = 6;
     private static final byte DROPPED = 7;
     private static final byte BARRIER = 8;
+    private static final byte SKIPPED = 9;
 
     private LeaseCodec() {
     }
@@ -45,6 +47,8 @@ public final class LeaseCodec {
             b.put(REWOUND).putLong(e.toOffset()).putInt(e.newEpoch()).putLong(e.at());
         } else if (event instanceof Advanced e) {
             b.put(ADVANCED).putLong(e.lowWatermark());
+        } else if (event instanceof Skipped e) {
+            b.put(SKIPPED).putLong(e.from()).putLong(e.to());
         } else if (event instanceof Dropped) {
             b.put(DROPPED);
         } else if (event instanceof Barrier e) {
@@ -68,6 +72,7 @@ public final class LeaseCodec {
             case DEAD_LETTERED -> new DeadLettered(b.getLong(), b.getInt(), b.getInt(), b.getLong());
             case REWOUND -> new Rewound(b.getLong(), b.getInt(), b.getLong());
             case ADVANCED -> new Advanced(b.getLong());
+            case SKIPPED -> new Skipped(b.getLong(), b.getLong());
             case DROPPED -> new Dropped();
             case BARRIER -> new Barrier(b.getLong());
             default -> throw new IllegalArgumentException("unknown lease event type " + type);

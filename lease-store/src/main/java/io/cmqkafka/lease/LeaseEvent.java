@@ -23,6 +23,12 @@ public sealed interface LeaseEvent {
     /** Rewind: everything at or above {@code toOffset} is deliverable again, under a new epoch. */
     record Rewound(long toOffset, int newEpoch, long at) implements LeaseEvent { }
 
+    /**
+     * Offsets {@code [from, to)} hold no deliverable message (transaction markers, aborted
+     * writes, or data removed by retention when {@code from} is at or below the low watermark).
+     */
+    record Skipped(long from, long to) implements LeaseEvent { }
+
     /** Messages below {@code lowWatermark} left the log (retention): forget them. */
     record Advanced(long lowWatermark) implements LeaseEvent { }
 

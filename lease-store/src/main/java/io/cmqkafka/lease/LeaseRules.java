@@ -7,6 +7,7 @@ import io.cmqkafka.lease.LeaseEvent.Deleted;
 import io.cmqkafka.lease.LeaseEvent.Dropped;
 import io.cmqkafka.lease.LeaseEvent.Leased;
 import io.cmqkafka.lease.LeaseEvent.Rewound;
+import io.cmqkafka.lease.LeaseEvent.Skipped;
 import io.cmqkafka.lease.LeaseEvent.VisibilityChanged;
 import io.cmqkafka.lease.MessageLease.State;
 
@@ -68,13 +69,19 @@ public final class LeaseRules {
         } else if (event instanceof Rewound e) {
             return rewind(t, e);
         } else if (event instanceof Advanced e) {
+            return advanceTo(t, e.lowWatermark());
+        } else if (event instanceof Skipped e) {
             PartitionHead h = t.head();
-            if (e.lowWatermark() <= h.lowWatermark()) {
+            if (e.to() <= e.from() || e.to() <= h.lowWatermark()) {
                 return false;
             }
-            t.removeRange(h.lowWatermark(), e.lowWatermark());
-            t.putHead(new PartitionHead(e.lowWatermark(), h.epoch()));
-            advanceOverDone(t);
+            if (e.from() <= h.lowWatermark()) {
+                return advanceTo(t, e.to());
+            }
+            // A gap above the watermark is short (markers): mark each offset done.
+            for (long o = e.from(); o < e.to(); o++) {
+                t.put(o, new MessageLease(State.DELETED, h.epoch(), 0, 0, 0));
+            }
             return true;
         } else if (event instanceof Dropped) {
             t.clear();
@@ -109,6 +116,17 @@ public final class LeaseRules {
         if (offset == t.head().lowWatermark()) {
             advanceOverDone(t);
         }
+        return true;
+    }
+
+    private static boolean advanceTo(LeaseTable t, long low) {
+        PartitionHead h = t.head();
+        if (low <= h.lowWatermark()) {
+            return false;
+        }
+        t.removeRange(h.lowWatermark(), low);
+        t.putHead(new PartitionHead(low, h.epoch()));
+        advanceOverDone(t);
         return true;
     }
 

@@ -90,6 +90,9 @@ public final class LeaseStore implements AutoCloseable {
         s.put(StreamsConfig.topicPrefix("min.insync.replicas"), String.valueOf(config.minInSyncReplicas()));
         s.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         s.put(StreamsConfig.consumerPrefix("max.poll.records"), 2000);
+        // A killed instance's shards move after this long (the default is 45 s).
+        s.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 6000);
+        s.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 1500);
         if (config.applicationServer() != null) {
             s.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.applicationServer());
         }
@@ -201,7 +204,11 @@ public final class LeaseStore implements AutoCloseable {
     @Override
     public void close() {
         barriers.values().forEach(f -> f.completeExceptionally(new IllegalStateException("lease store closed")));
-        streams.close(Duration.ofSeconds(10));
+        // Leave the group so a restarted or surviving instance takes the shards over at once,
+        // instead of after the session timeout.
+        streams.close(org.apache.kafka.streams.CloseOptions
+                .groupMembershipOperation(org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(10)));
         producer.close(Duration.ofSeconds(5));
     }
 }

@@ -1,0 +1,80 @@
+package io.cmqkafka.adapter;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.util.Optional;
+
+/** Service settings (prefix {@code cmq}); every one can also be set as an environment variable. */
+@ConfigMapping(prefix = "cmq")
+public interface CmqConfig {
+
+    /** Folder for the embedded broker's data and the lease store's local state. */
+    @WithDefault("./data")
+    String dataDir();
+
+    /**
+     * Name of this deployment: prefixes every Kafka topic and the Streams application id, so
+     * several deployments can share one Kafka cluster.
+     */
+    @WithDefault("cmq")
+    String clusterName();
+
+    Kafka kafka();
+
+    Queue queue();
+
+    Lease lease();
+
+    interface Kafka {
+        /** External Kafka cluster; when absent an embedded single-node broker is started. */
+        Optional<String> bootstrapServers();
+
+        /** Port of the embedded broker (0: a free port, remembered in the data folder). */
+        @WithDefault("0")
+        int embeddedPort();
+
+        /** Replication factor of every topic the service creates (default 3 external, 1 embedded). */
+        Optional<Short> replicationFactor();
+
+        /** min.insync.replicas of those topics (default 2 external, 1 embedded). */
+        Optional<Integer> minInsyncReplicas();
+
+        /** producer linger.ms for messages (latency against batching). */
+        @WithDefault("1")
+        int lingerMs();
+    }
+
+    interface Queue {
+        /** Kafka partitions of a new queue's topic: the unit of parallelism across instances. */
+        @WithDefault("3")
+        int partitions();
+
+        /** Most messages of one partition held in memory for dispatch (leased ones included). */
+        @WithDefault("5000")
+        int windowMessages();
+
+        /** Most message bytes of one partition held in memory for dispatch. */
+        @WithDefault("16777216")
+        long windowBytes();
+
+        /** Most queues (CMQ's per-account quota). */
+        @WithDefault("10000")
+        int maxQueues();
+    }
+
+    interface Lease {
+        /** Partitions of the lease log; fixed once the cluster has started. */
+        @WithDefault("12")
+        int shards();
+
+        /** Warm standby copies of each lease shard on other instances. */
+        @WithDefault("1")
+        int standbyReplicas();
+
+        /** How often lease counters are recomputed, in ms. */
+        @WithName("sweep-interval-ms")
+        @WithDefault("1000")
+        long sweepIntervalMs();
+    }
+}

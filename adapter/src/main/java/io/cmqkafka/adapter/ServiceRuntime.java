@@ -1,0 +1,126 @@
+package io.cmqkafka.adapter;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cmqkafka.adapter.engine.EngineClock;
+import io.cmqkafka.adapter.engine.EngineSettings;
+import io.cmqkafka.adapter.engine.QueueEngine;
+import io.cmqkafka.adapter.engine.QueueService;
+import io.cmqkafka.adapter.kafka.EmbeddedKafkaBroker;
+import io.cmqkafka.lease.LeaseStore;
+import io.cmqkafka.lease.LeaseStoreConfig;
+import io.quarkus.arc.DefaultBean;
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Starts the service's parts in order: the embedded broker (when no Kafka is configured), the
+ * lease store, the queue engine; and stops them in reverse.
+ */
+@Startup
+@ApplicationScoped
+public class ServiceRuntime {
+
+    private static final Logger LOG = Logger.getLogger(ServiceRuntime.class);
+
+    @Inject
+    CmqConfig config;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    EngineClock clock;
+
+    @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080")
+    int httpPort;
+
+    @ConfigProperty(name = "quarkus.http.host", defaultValue = "localhost")
+    String httpHost;
+
+    private EmbeddedKafkaBroker broker;
+    private LeaseStore leaseStore;
+    private QueueEngine engine;
+
+    @PostConstruct
+    void start() throws Exception {
+        Path dataDir = Path.of(config.dataDir()).toAbsolutePath();
+        String bootstrap;
+        short rf;
+        int minIsr;
+        if (config.kafka().bootstrapServers().isPresent()) {
+            bootstrap = config.kafka().bootstrapServers().get();
+            rf = config.kafka().replicationFactor().orElse((short) 3);
+            minIsr = config.kafka().minInsyncReplicas().orElse(2);
+            LOG.infof("Using Kafka at %s (replication factor %d, min.insync.replicas %d)", bootstrap, rf, minIsr);
+        } else {
+            broker = new EmbeddedKafkaBroker(dataDir.resolve("kafka"), config.kafka().embeddedPort()).start();
+            bootstrap = broker.bootstrapServers();
+            rf = config.kafka().replicationFactor().orElse((short) 1);
+            minIsr = config.kafka().minInsyncReplicas().orElse(1);
+            LOG.infof("No cmq.kafka.bootstrap-servers configured: embedded Kafka broker at %s", bootstrap);
+        }
+        String prefix = config.clusterName() + ".";
+        EngineSettings settings = new EngineSettings(bootstrap, prefix, rf, minIsr, config.queue().partitions(),
+                config.queue().windowMessages(), config.queue().windowBytes(), config.queue().maxQueues(),
+                config.kafka().lingerMs());
+        leaseStore = new LeaseStore(new LeaseStoreConfig(bootstrap, config.clusterName() + "-lease-store",
+                settings.leaseTopic(), config.lease().shards(), rf, minIsr, dataDir.resolve("lease-state"),
+                config.lease().standbyReplicas(), advertisedHost() + ":" + httpPort,
+                Duration.ofMillis(config.lease().sweepIntervalMs())));
+        leaseStore.start();
+        leaseStore.awaitRunning(Duration.ofSeconds(60));
+        engine = new QueueEngine(settings, clock, json, leaseStore);
+        LOG.infof("CMQ service ready (data in %s)", dataDir);
+    }
+
+    private String advertisedHost() {
+        return "0.0.0.0".equals(httpHost) ? "localhost" : httpHost;
+    }
+
+    @Produces
+    @Singleton
+    QueueService queueService() {
+        return engine;
+    }
+
+    public QueueEngine engine() {
+        return engine;
+    }
+
+    public String bootstrapServers() {
+        return broker != null ? broker.bootstrapServers() : config.kafka().bootstrapServers().orElseThrow();
+    }
+
+    @PreDestroy
+    void stop() {
+        if (engine != null) {
+            engine.close();
+        }
+        if (leaseStore != null) {
+            leaseStore.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    /** The engine's clock is the system clock unless a test supplies another. */
+    @Singleton
+    static class Clocks {
+        @Produces
+        @DefaultBean
+        @Singleton
+        EngineClock systemClock() {
+            return EngineClock.SYSTEM;
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package io.cmqkafka.adapter.engine;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.logging.Logger;
+
+/**
+ * The compacted metadata topic ({@code <cluster>.meta}, one partition): queue records keyed by
+ * {@code queue/<lower-case name>}, a tombstone on delete. Every instance tails it into memory;
+ * a write completes only once this instance has read it back, so a create is visible to the
+ * next request on the same instance, and to the others within their poll latency.
+ */
+public final class MetadataLog implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(MetadataLog.class);
+    static final String QUEUE_PREFIX = "queue/";
+
+    private final String topic;
+    private final ObjectMapper json;
+    private final KafkaProducer<String, String> producer;
+    private final KafkaConsumer<String, String> consumer;
+    private final Map<String, QueueRecord> queues = new ConcurrentHashMap<>();
+    private final ConcurrentSkipListMap<Long, CompletableFuture<Void>> waiters = new ConcurrentSkipListMap<>();
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private final Thread tailer;
+    private volatile long applied = -1;
+    private volatile boolean running = true;
+
+    public MetadataLog(String bootstrap, String topic, ObjectMapper json) {
+        this.topic = topic;
+        this.json = json;
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer());
+        tailer = new Thread(this::tail, "cmq-metadata-tailer");
+        tailer.setDaemon(true);
+    }
+
+    /** Starts tailing and returns once everything written before now has been read. */
+    public void start(Duration timeout) throws InterruptedException {
+        tailer.start();
+        if (!caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("metadata topic " + topic + " not read within " + timeout);
+        }
+    }
+
+    private void tail() {
+        TopicPartition tp = new TopicPartition(topic, 0);
+        try {
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long end = consumer.endOffsets(List.of(tp)).get(tp);
+            if (end == 0) {
+                caughtUp.countDown();
+            }
+            while (running) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                    applyRecord(r);
+                    applied = r.offset();
+                }
+                long pos = consumer.position(tp);
+                if (pos >= end) {
+                    caughtUp.countDown();
+                }
+                // Offsets can be skipped (compaction, transaction markers): release by position.
+                while (!waiters.isEmpty() && waiters.firstKey() < pos) {
+                    waiters.pollFirstEntry().getValue().complete(null);
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            LOG.error("metadata tailer failed", e);
+        }
+    }
+
+    private void applyRecord(ConsumerRecord<String, String> r) {
+        if (r.key() == null || !r.key().startsWith(QUEUE_PREFIX)) {
+            return;
+        }
+        String name = r.key().substring(QUEUE_PREFIX.length());
+        if (r.value() == null) {
+            queues.remove(name);
+            return;
+        }
+        try {
+            queues.put(name, json.readValue(r.value(), QueueRecord.class));
+        } catch (Exception e) {
+            LOG.warnf("skipping unreadable metadata record %s: %s", r.key(), e.getMessage());
+        }
+    }
+
+    public QueueRecord queue(String name) {
+        return queues.get(name.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    public java.util.Collection<QueueRecord> queues() {
+        return queues.values();
+    }
+
+    public CompletableFuture<Void> putQueue(QueueRecord q) {
+        try {
+            return write(QUEUE_PREFIX + q.name().toLowerCase(java.util.Locale.ROOT), json.writeValueAsString(q));
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    public CompletableFuture<Void> removeQueue(String name) {
+        return write(QUEUE_PREFIX + name.toLowerCase(java.util.Locale.ROOT), null);
+    }
+
+    private CompletableFuture<Void> write(String key, String value) {
+        CompletableFuture<Void> seen = new CompletableFuture<>();
+        producer.send(new ProducerRecord<>(topic, 0, key, value), (md, ex) -> {
+            if (ex != null) {
+                seen.completeExceptionally(ex);
+            } else if (md.offset() <= applied) {
+                seen.complete(null);
+            } else {
+                waiters.put(md.offset(), seen);
+                if (md.offset() <= applied) {
+                    CompletableFuture<Void> f = waiters.remove(md.offset());
+                    if (f != null) {
+                        f.complete(null);
+                    }
+                }
+            }
+        });
+        return seen;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            tailer.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        consumer.close();
+        producer.close(Duration.ofSeconds(5));
+    }
+}

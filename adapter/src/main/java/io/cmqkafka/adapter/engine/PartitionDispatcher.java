@@ -1,0 +1,263 @@
+package io.cmqkafka.adapter.engine;
+
+import io.cmqkafka.lease.InMemoryLeaseTable;
+import io.cmqkafka.lease.LeaseEvent;
+import io.cmqkafka.lease.LeaseRules;
+import io.cmqkafka.lease.MessageLease;
+import io.cmqkafka.lease.QueuePartition;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Hands out the messages of one queue partition. It keeps a bounded window of fetched messages
+ * at or above the low watermark, and a mirror of the partition's lease state. Every decision is
+ * applied to the mirror under this object's lock, so two receives never lease the same message;
+ * the caller then appends the event to the lease log and answers only after Kafka acknowledged it.
+ */
+final class PartitionDispatcher {
+
+    /** One lease granted by {@link #take}: the message and the event to append. */
+    record Grant(int partition, StoredMessage message, LeaseEvent.Leased lease, MessageLease state) {
+    }
+
+    /** What the fetcher must do after {@link #offer}: seek back and pause when the window is full. */
+    record FetchControl(long pauseAt) {
+        static final FetchControl CONTINUE = new FetchControl(-1);
+    }
+
+    final QueuePartition qp;
+    final int partition;
+    private final int windowMessages;
+    private final long windowCapacityBytes;
+    private InMemoryLeaseTable table;
+    private final TreeMap<Long, StoredMessage> window = new TreeMap<>();
+    private long windowBytes;
+    /** Next offset the fetcher will hand to {@link #offer}. */
+    private long nextFetch;
+    /** One past the highest offset known to exist. */
+    private long endOffset;
+    private boolean paused;
+    /** Completes once the window holds what the partition had when dispatching started. */
+    private java.util.concurrent.CompletableFuture<Void> primed = new java.util.concurrent.CompletableFuture<>();
+    private long primeTarget;
+
+    PartitionDispatcher(QueuePartition qp, int windowMessages, long windowBytes) {
+        this.qp = qp;
+        this.partition = qp.partition();
+        this.windowMessages = windowMessages;
+        this.windowCapacityBytes = windowBytes;
+    }
+
+    /** (Re)starts from a state loaded out of the lease store; returns where fetching starts. */
+    synchronized long reset(InMemoryLeaseTable loaded) {
+        this.table = loaded;
+        window.clear();
+        windowBytes = 0;
+        paused = false;
+        nextFetch = loaded.head().lowWatermark();
+        endOffset = Math.max(endOffset, nextFetch);
+        if (primed.isDone()) {
+            primed = new java.util.concurrent.CompletableFuture<>();
+        }
+        primeTarget = Long.MAX_VALUE;
+        return nextFetch;
+    }
+
+    /** Fetcher thread: the log end when fetching started; the window is primed once there. */
+    synchronized void primeUpTo(long end) {
+        primeTarget = end;
+        endOffset = Math.max(endOffset, end);
+        checkPrimed();
+    }
+
+    synchronized java.util.concurrent.CompletableFuture<Void> primed() {
+        return primed;
+    }
+
+    private void checkPrimed() {
+        if (!primed.isDone() && (nextFetch >= primeTarget || paused)) {
+            primed.complete(null);
+        }
+    }
+
+    synchronized boolean isActive() {
+        return table != null;
+    }
+
+    /**
+     * Adds fetched messages to the window. Offsets the fetcher jumped over hold no message
+     * (transaction markers, retention): they are returned as a Skipped event to append.
+     */
+    synchronized FetchControl offer(List<StoredMessage> batch, long positionAfter, long end, List<LeaseEvent> toAppend) {
+        for (StoredMessage m : batch) {
+            if (m.offset() < nextFetch) {
+                continue; // re-delivered after a seek
+            }
+            if (m.offset() > nextFetch) {
+                skip(nextFetch, m.offset(), toAppend);
+            }
+            if (window.size() >= windowMessages || windowBytes + m.size() > windowCapacityBytes && !window.isEmpty()) {
+                paused = true;
+                endOffset = Math.max(endOffset, end);
+                checkPrimed();
+                return new FetchControl(m.offset());
+            }
+            nextFetch = m.offset() + 1;
+            MessageLease l = table.get(m.offset());
+            if (m.offset() >= table.head().lowWatermark() && (l == null || !l.isDone())) {
+                window.put(m.offset(), m);
+                windowBytes += m.size();
+            }
+        }
+        if (positionAfter > nextFetch) {
+            skip(nextFetch, positionAfter, toAppend);
+            nextFetch = positionAfter;
+        }
+        endOffset = Math.max(endOffset, Math.max(end, nextFetch));
+        checkPrimed();
+        return FetchControl.CONTINUE;
+    }
+
+    private void skip(long from, long to, List<LeaseEvent> toAppend) {
+        LeaseEvent.Skipped s = new LeaseEvent.Skipped(from, to);
+        if (LeaseRules.apply(table, s)) {
+            toAppend.add(s);
+        }
+        nextFetch = to;
+    }
+
+    /** Whether the fetcher may resume a paused partition. */
+    synchronized boolean wantsMore() {
+        return paused && window.size() < windowMessages * 3 / 4 && windowBytes < windowCapacityBytes * 3 / 4;
+    }
+
+    synchronized long resumeFrom() {
+        paused = false;
+        return nextFetch;
+    }
+
+    /** Leases up to {@code max} deliverable messages, lowest offset first. */
+    synchronized List<Grant> take(int max, long now, long visibleAt) {
+        List<Grant> out = new ArrayList<>();
+        if (table == null) {
+            return out;
+        }
+        for (StoredMessage m : window.values()) {
+            if (out.size() >= max) {
+                break;
+            }
+            if (m.deliverAt() > now || !LeaseRules.isDeliverable(table, m.offset(), now)) {
+                continue;
+            }
+            LeaseEvent.Leased e = LeaseRules.nextLease(table, m.offset(), now, visibleAt);
+            if (LeaseRules.apply(table, e)) {
+                out.add(new Grant(partition, m, e, table.get(m.offset())));
+            }
+        }
+        return out;
+    }
+
+    /** True when nothing is deliverable because the window is full of leased or delayed messages. */
+    synchronized boolean isBlockedByInflight() {
+        return paused && endOffset > nextFetch;
+    }
+
+    /**
+     * Validates and applies a delete. Returns the event to append, or null when the handle does
+     * not name a lease held now; {@link #ALREADY_DELETED} for a repeated delete of the same lease.
+     */
+    synchronized LeaseEvent.Deleted delete(ReceiptHandle h, long now) {
+        if (table == null) {
+            return null;
+        }
+        MessageLease held = LeaseRules.heldLease(table, h.offset(), h.epoch(), h.dequeueCount(), now);
+        if (held == null) {
+            MessageLease l = table.get(h.offset());
+            if (l != null && l.state() == MessageLease.State.DELETED && l.epoch() == h.epoch()
+                    && l.dequeueCount() == h.dequeueCount()) {
+                return ALREADY_DELETED;
+            }
+            return null;
+        }
+        LeaseEvent.Deleted e = new LeaseEvent.Deleted(h.offset(), h.epoch(), h.dequeueCount(), now);
+        LeaseRules.apply(table, e);
+        StoredMessage m = window.remove(h.offset());
+        if (m != null) {
+            windowBytes -= m.size();
+        }
+        return e;
+    }
+
+    static final LeaseEvent.Deleted ALREADY_DELETED = new LeaseEvent.Deleted(-1, -1, -1, -1);
+
+    /** The lease table; call only while holding this object's lock. */
+    InMemoryLeaseTable tableLocked() {
+        return table;
+    }
+
+    /** Earliest future time (epoch ms) a message in the window becomes deliverable, or MAX_VALUE. */
+    synchronized long nextChangeAfter(long now) {
+        long next = Long.MAX_VALUE;
+        if (table == null) {
+            return next;
+        }
+        for (StoredMessage m : window.values()) {
+            long t = m.deliverAt() > now ? m.deliverAt() : now;
+            MessageLease l = table.get(m.offset());
+            if (l != null && l.isHeldAt(now)) {
+                t = Math.max(t, l.visibleAt());
+            }
+            if (t > now) {
+                next = Math.min(next, t);
+            }
+        }
+        return next;
+    }
+
+    /** Approximate counters at {@code now}. */
+    synchronized Counters counters(long now) {
+        long held = 0;
+        long delayed = 0;
+        long done = 0;
+        long oldest = 0;
+        if (table == null) {
+            return new Counters(0, 0, 0, 0, 0);
+        }
+        for (Map.Entry<Long, MessageLease> e : table.entries().entrySet()) {
+            if (e.getValue().isDone()) {
+                done++;
+            } else if (e.getValue().isHeldAt(now)) {
+                held++;
+            }
+        }
+        for (Iterator<StoredMessage> it = window.values().iterator(); it.hasNext();) {
+            StoredMessage m = it.next();
+            MessageLease l = table.get(m.offset());
+            boolean leased = l != null && l.isHeldAt(now);
+            if (!leased && m.deliverAt() > now) {
+                delayed++;
+            }
+            if (!leased && m.deliverAt() <= now && oldest == 0) {
+                oldest = m.enqueueTime();
+            }
+        }
+        long backlog = Math.max(0, endOffset - table.head().lowWatermark() - done);
+        long active = Math.max(0, backlog - held - delayed);
+        return new Counters(backlog, active, held, delayed, oldest);
+    }
+
+    /** Waiting messages, counted cheaply (an upper bound): for the backlog cap. */
+    synchronized long backlogUpperBound() {
+        return table == null ? 0 : Math.max(0, endOffset - table.head().lowWatermark());
+    }
+
+    synchronized void noteAppended(long offset) {
+        endOffset = Math.max(endOffset, offset + 1);
+    }
+
+    record Counters(long backlog, long active, long inactive, long delayed, long oldestEnqueueTime) {
+    }
+}

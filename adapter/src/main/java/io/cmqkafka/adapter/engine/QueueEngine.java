@@ -1,0 +1,549 @@
+package io.cmqkafka.adapter.engine;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cmqkafka.adapter.engine.QueueException.Kind;
+import io.cmqkafka.lease.LeaseEvent;
+import io.cmqkafka.lease.LeaseStore;
+import io.cmqkafka.lease.QueuePartition;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.CreateTopicsResult;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.jboss.logging.Logger;
+
+/**
+ * The queue engine: CMQ queue semantics on Kafka. A queue is a topic; its metadata lives in the
+ * metadata log; leases, deletes and dequeue counts live in the lease store; dispatchers on this
+ * instance serve receives from bounded windows of each partition.
+ */
+public final class QueueEngine implements QueueService, AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(QueueEngine.class);
+    private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(30);
+
+    private final EngineSettings settings;
+    private final EngineClock clock;
+    private final Admin admin;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final MetadataLog metadata;
+    private final LeaseStore leases;
+    private final MessageFetcher fetcher;
+    private final ScheduledExecutorService timers;
+    private final Map<String, ActiveQueue> active = new ConcurrentHashMap<>();
+
+    public QueueEngine(EngineSettings settings, EngineClock clock, ObjectMapper json, LeaseStore leases)
+            throws InterruptedException {
+        this.settings = settings;
+        this.clock = clock;
+        this.leases = leases;
+        Properties a = new Properties();
+        a.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        this.admin = Admin.create(a);
+        ensureTopic(settings.metadataTopic(), 1, Map.of("cleanup.policy", "compact",
+                "min.insync.replicas", String.valueOf(settings.minInSyncReplicas())));
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, settings.lingerMs());
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * 1024 * 1024);
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+        this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        this.metadata = new MetadataLog(settings.bootstrapServers(), settings.metadataTopic(), json);
+        this.metadata.start(KAFKA_TIMEOUT);
+        this.timers = Executors.newScheduledThreadPool(1, r -> {
+            Thread t = new Thread(r, "cmq-engine-timers");
+            t.setDaemon(true);
+            return t;
+        });
+        this.fetcher = new MessageFetcher(settings.bootstrapServers(), settings.topicPrefix() + "fetcher",
+                this::onFetched);
+    }
+
+    // ---------------------------------------------------------------- queue management
+
+    @Override
+    public CompletionStage<String> createQueue(String name, QueueSettings s) {
+        if (metadata.queue(name) != null) {
+            return failed(Kind.QUEUE_EXISTS, "queue " + name + " already exists");
+        }
+        if (metadata.queues().size() >= settings.maxQueues()) {
+            return failed(Kind.QUOTA_EXCEEDED, "the number of queues has reached " + settings.maxQueues());
+        }
+        String topic = settings.queueTopic(name);
+        NewTopic nt = new NewTopic(topic, settings.queuePartitions(), settings.replicationFactor())
+                .configs(queueTopicConfig(s));
+        CreateTopicsResult r = admin.createTopics(List.of(nt));
+        return r.topicId(topic).toCompletionStage()
+                .thenApply(id -> new TopicInfo(id, settings.queuePartitions()))
+                .exceptionallyCompose(ex -> {
+                    if (unwrap(ex) instanceof TopicExistsException) {
+                        if (metadata.queue(name) != null) {
+                            return failed(Kind.QUEUE_EXISTS, "queue " + name + " already exists");
+                        }
+                        // A topic without metadata: an earlier create that stopped half-way. Adopt it.
+                        return describe(topic);
+                    }
+                    return CompletableFuture.failedFuture(unavailable("creating topic " + topic, ex));
+                })
+                .thenCompose(info -> {
+                    long nowSec = clock.millis() / 1000;
+                    QueueRecord rec = new QueueRecord(name, info.id().toString(), topic, info.partitions(), s,
+                            nowSec, nowSec);
+                    return metadata.putQueue(rec).thenApply(v -> rec.queueId());
+                });
+    }
+
+    private record TopicInfo(Uuid id, int partitions) {
+    }
+
+    private CompletionStage<TopicInfo> describe(String topic) {
+        return admin.describeTopics(List.of(topic)).topicNameValues().get(topic).toCompletionStage()
+                .thenApply((TopicDescription d) -> new TopicInfo(d.topicId(), d.partitions().size()));
+    }
+
+    private Map<String, String> queueTopicConfig(QueueSettings s) {
+        return Map.of(
+                "cleanup.policy", "delete",
+                "retention.ms", String.valueOf(s.msgRetentionSeconds() * 1000L),
+                "min.insync.replicas", String.valueOf(settings.minInSyncReplicas()),
+                // Broker time stamps are monotonic per partition: rewind by time finds production order.
+                "message.timestamp.type", "LogAppendTime",
+                "max.message.bytes", String.valueOf(2 * 1024 * 1024));
+    }
+
+    @Override
+    public CompletionStage<Void> deleteQueue(String name) {
+        QueueRecord rec = metadata.queue(name);
+        if (rec == null) {
+            return notFound(name);
+        }
+        return metadata.removeQueue(name).thenCompose(v -> {
+            ActiveQueue aq = active.remove(rec.queueId());
+            if (aq != null) {
+                deactivate(aq, rec);
+            }
+            for (int p = 0; p < rec.partitions(); p++) {
+                leases.append(qp(rec, p), new LeaseEvent.Dropped());
+            }
+            return admin.deleteTopics(List.of(rec.topic())).all().toCompletionStage()
+                    .exceptionally(ex -> {
+                        if (!(unwrap(ex) instanceof UnknownTopicOrPartitionException)) {
+                            LOG.warnf("deleting topic %s of queue %s: %s", rec.topic(), name, ex.getMessage());
+                        }
+                        return null;
+                    });
+        });
+    }
+
+    private void deactivate(ActiveQueue aq, QueueRecord rec) {
+        for (int p = 0; p < aq.partitions.length; p++) {
+            fetcher.unassign(new TopicPartition(rec.topic(), p));
+        }
+        for (ActiveQueue.Waiter w : aq.drainWaiters()) {
+            w.result.completeExceptionally(new QueueException(Kind.QUEUE_NOT_FOUND, "queue was deleted"));
+        }
+    }
+
+    @Override
+    public QueuePage listQueues(String searchWord, int offset, int limit) {
+        String w = searchWord == null ? "" : searchWord.toLowerCase(Locale.ROOT);
+        List<QueueRecord> all = metadata.queues().stream()
+                .filter(q -> q.name().toLowerCase(Locale.ROOT).contains(w))
+                .sorted(Comparator.comparing(q -> q.name().toLowerCase(Locale.ROOT)))
+                .toList();
+        List<QueuePage.Entry> page = all.stream().skip(offset).limit(limit)
+                .map(q -> new QueuePage.Entry(q.queueId(), q.name())).toList();
+        return new QueuePage(all.size(), page);
+    }
+
+    @Override
+    public CompletionStage<QueueAttributes> getQueueAttributes(String name) {
+        QueueRecord rec = metadata.queue(name);
+        if (rec == null) {
+            return notFound(name);
+        }
+        return activate(rec).thenApply(aq -> attributes(rec, aq));
+    }
+
+    private QueueAttributes attributes(QueueRecord rec, ActiveQueue aq) {
+        long now = clock.millis();
+        long activeN = 0;
+        long inactive = 0;
+        long delayed = 0;
+        long oldest = 0;
+        for (PartitionDispatcher d : aq.partitions) {
+            PartitionDispatcher.Counters c = d.counters(now);
+            activeN += c.active();
+            inactive += c.inactive();
+            delayed += c.delayed();
+            if (c.oldestEnqueueTime() > 0 && (oldest == 0 || c.oldestEnqueueTime() < oldest)) {
+                oldest = c.oldestEnqueueTime();
+            }
+        }
+        return new QueueAttributes(rec.queueId(), rec.name(), rec.settings(), rec.createTime(), rec.lastModifyTime(),
+                activeN, inactive, delayed, 0, oldest / 1000);
+    }
+
+    @Override
+    public CompletionStage<QueueAttributes> setQueueAttributes(String name, QueueSettings.Patch patch) {
+        QueueRecord rec = metadata.queue(name);
+        if (rec == null) {
+            return notFound(name);
+        }
+        QueueSettings next = rec.settings().with(patch);
+        QueueRecord updated = rec.withSettings(next, clock.millis() / 1000);
+        CompletionStage<Void> topicChange = CompletableFuture.completedFuture(null);
+        if (next.msgRetentionSeconds() != rec.settings().msgRetentionSeconds()) {
+            ConfigResource res = new ConfigResource(ConfigResource.Type.TOPIC, rec.topic());
+            AlterConfigOp op = new AlterConfigOp(new ConfigEntry("retention.ms",
+                    String.valueOf(next.msgRetentionSeconds() * 1000L)), AlterConfigOp.OpType.SET);
+            topicChange = admin.incrementalAlterConfigs(Map.of(res, List.of(op))).all().toCompletionStage();
+        }
+        return topicChange.thenCompose(v -> metadata.putQueue(updated))
+                .thenCompose(v -> activate(updated))
+                .thenApply(aq -> attributes(updated, aq));
+    }
+
+    // ---------------------------------------------------------------- messages
+
+    @Override
+    public CompletionStage<List<String>> send(String queue, List<String> bodies, int delaySeconds) {
+        QueueRecord rec = metadata.queue(queue);
+        if (rec == null) {
+            return notFound(queue);
+        }
+        List<byte[]> raw = new ArrayList<>(bodies.size());
+        for (String b : bodies) {
+            byte[] bytes = b.getBytes(StandardCharsets.UTF_8);
+            if (bytes.length > rec.settings().maxMsgSize()) {
+                return failed(Kind.MESSAGE_TOO_LARGE, "message of " + bytes.length + " bytes exceeds maxMsgSize "
+                        + rec.settings().maxMsgSize());
+            }
+            raw.add(bytes);
+        }
+        return activate(rec).thenCompose(aq -> {
+            long backlog = 0;
+            for (PartitionDispatcher d : aq.partitions) {
+                backlog += d.backlogUpperBound();
+            }
+            if (backlog + raw.size() > rec.settings().maxMsgHeapNum()) {
+                return failed(Kind.HEAP_FULL, "queue holds " + backlog + " messages (maxMsgHeapNum "
+                        + rec.settings().maxMsgHeapNum() + ")");
+            }
+            long deliverAt = delaySeconds > 0 ? clock.millis() + delaySeconds * 1000L : 0;
+            List<CompletableFuture<RecordMetadata>> acks = new ArrayList<>(raw.size());
+            for (byte[] body : raw) {
+                ProducerRecord<byte[], byte[]> pr = new ProducerRecord<>(rec.topic(), null, null, body);
+                if (deliverAt > 0) {
+                    pr.headers().add(new RecordHeader(MessageFetcher.DELIVER_AT_HEADER,
+                            ByteBuffer.allocate(8).putLong(deliverAt).array()));
+                }
+                CompletableFuture<RecordMetadata> ack = new CompletableFuture<>();
+                producer.send(pr, (md, ex) -> {
+                    if (ex != null) {
+                        ack.completeExceptionally(ex);
+                    } else {
+                        ack.complete(md);
+                    }
+                });
+                acks.add(ack);
+            }
+            return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).handle((v, ex) -> {
+                if (ex != null) {
+                    throw unavailable("sending to queue " + queue, ex);
+                }
+                List<String> ids = new ArrayList<>(acks.size());
+                for (CompletableFuture<RecordMetadata> f : acks) {
+                    RecordMetadata md = f.join();
+                    aq.partitions[md.partition()].noteAppended(md.offset());
+                    ids.add(MessageIds.of(md.partition(), md.offset()));
+                }
+                return ids;
+            });
+        });
+    }
+
+    @Override
+    public CompletionStage<List<ReceivedMessage>> receive(String queue, int max, Integer pollingWaitSeconds,
+            Integer visibilityTimeoutSeconds) {
+        QueueRecord rec = metadata.queue(queue);
+        if (rec == null) {
+            return notFound(queue);
+        }
+        int wait = pollingWaitSeconds != null ? pollingWaitSeconds : rec.settings().pollingWaitSeconds();
+        long visibility = 1000L * (visibilityTimeoutSeconds != null ? visibilityTimeoutSeconds
+                : rec.settings().visibilityTimeout());
+        return activate(rec).thenCompose(aq -> {
+            long now = clock.millis();
+            List<PartitionDispatcher.Grant> grants = aq.take(max, now, now + visibility);
+            if (!grants.isEmpty()) {
+                return confirm(rec, aq, grants);
+            }
+            if (wait <= 0) {
+                if (aq.blockedByInflight()) {
+                    return failed(Kind.TOO_MANY_INFLIGHT, "too many received or delayed messages ahead of waiting ones");
+                }
+                return CompletableFuture.completedFuture(List.<ReceivedMessage>of());
+            }
+            ActiveQueue.Waiter w = new ActiveQueue.Waiter(max, visibility, now + wait * 1000L);
+            aq.addWaiter(w);
+            w.timeout = timers.schedule(() -> {
+                if (aq.removeWaiter(w)) {
+                    w.result.complete(List.of());
+                }
+            }, wait * 1000L, TimeUnit.MILLISECONDS);
+            aq.serveWaiters(clock.millis()); // a message may have come in meanwhile
+            scheduleWakeUp(aq);
+            return w.result.thenCompose(g -> g.isEmpty() ? CompletableFuture.completedFuture(List.<ReceivedMessage>of())
+                    : confirm(rec, aq, g));
+        });
+    }
+
+    /** Appends the lease events; the receive is answered only once Kafka has them. */
+    private CompletionStage<List<ReceivedMessage>> confirm(QueueRecord rec, ActiveQueue aq,
+            List<PartitionDispatcher.Grant> grants) {
+        List<CompletableFuture<Void>> acks = new ArrayList<>(grants.size());
+        for (PartitionDispatcher.Grant g : grants) {
+            acks.add(leases.append(qp(rec, g.partition()), g.lease()));
+        }
+        return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).handle((v, ex) -> {
+            if (ex != null) {
+                // The mirror holds leases Kafka may not have: reload it from the store.
+                for (PartitionDispatcher d : aq.partitions) {
+                    resync(rec, d);
+                }
+                throw unavailable("recording leases of queue " + rec.name(), ex);
+            }
+            List<ReceivedMessage> out = new ArrayList<>(grants.size());
+            for (PartitionDispatcher.Grant g : grants) {
+                int p = g.partition();
+                StoredMessage m = g.message();
+                LeaseEvent.Leased l = g.lease();
+                out.add(new ReceivedMessage(m.body(), MessageIds.of(p, m.offset()),
+                        new ReceiptHandle(aq.queueTag, p, m.offset(), l.epoch(), l.dequeueCount()).encode(),
+                        m.enqueueTime() / 1000, g.state().firstDequeueAt() / 1000, l.visibleAt() / 1000,
+                        l.dequeueCount()));
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public CompletionStage<List<Kind>> delete(String queue, List<String> receiptHandles) {
+        QueueRecord rec = metadata.queue(queue);
+        if (rec == null) {
+            return notFound(queue);
+        }
+        return activate(rec).thenCompose(aq -> {
+            long now = clock.millis();
+            List<CompletableFuture<Kind>> outcomes = new ArrayList<>(receiptHandles.size());
+            for (String s : receiptHandles) {
+                ReceiptHandle h = ReceiptHandle.decode(s);
+                if (h == null || h.queueTag() != aq.queueTag || h.partition() >= aq.partitions.length) {
+                    outcomes.add(CompletableFuture.completedFuture(Kind.INVALID_RECEIPT_HANDLE));
+                    continue;
+                }
+                PartitionDispatcher d = aq.partitions[h.partition()];
+                LeaseEvent.Deleted e = d.delete(h, now);
+                if (e == null) {
+                    outcomes.add(CompletableFuture.completedFuture(Kind.INVALID_RECEIPT_HANDLE));
+                } else if (e == PartitionDispatcher.ALREADY_DELETED) {
+                    outcomes.add(CompletableFuture.completedFuture(null));
+                } else {
+                    outcomes.add(leases.append(d.qp, e).handle((v, ex) -> {
+                        if (ex != null) {
+                            LOG.warnf("delete in %s not acknowledged: %s", d.qp, ex.getMessage());
+                            resync(rec, d);
+                            return Kind.UNAVAILABLE;
+                        }
+                        return null;
+                    }));
+                }
+            }
+            return CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new))
+                    .thenApply(v -> outcomes.stream().map(CompletableFuture::join).toList());
+        });
+    }
+
+    // ---------------------------------------------------------------- activation and wake-ups
+
+    private CompletableFuture<ActiveQueue> activate(QueueRecord rec) {
+        ActiveQueue existing = active.get(rec.queueId());
+        if (existing != null) {
+            return existing.activated.thenApply(v -> existing);
+        }
+        PartitionDispatcher[] ds = new PartitionDispatcher[rec.partitions()];
+        for (int p = 0; p < ds.length; p++) {
+            ds[p] = new PartitionDispatcher(qp(rec, p), settings.windowMessages(), settings.windowBytes());
+        }
+        ActiveQueue fresh = new ActiveQueue(rec.queueId(), ds);
+        ActiveQueue raced = active.putIfAbsent(rec.queueId(), fresh);
+        if (raced != null) {
+            return raced.activated.thenApply(v -> raced);
+        }
+        List<CompletableFuture<Void>> loads = new ArrayList<>();
+        for (PartitionDispatcher d : ds) {
+            loads.add(load(rec, d));
+        }
+        CompletableFuture.allOf(loads.toArray(CompletableFuture[]::new)).whenComplete((v, ex) -> {
+            if (ex != null) {
+                active.remove(rec.queueId(), fresh);
+                fresh.activated.completeExceptionally(unavailable("activating queue " + rec.name(), ex));
+            } else {
+                fresh.activated.complete(null);
+            }
+        });
+        return fresh.activated.thenApply(v -> fresh);
+    }
+
+    /** Waits until the store has every earlier event of the partition, then starts from its state. */
+    private CompletableFuture<Void> load(QueueRecord rec, PartitionDispatcher d) {
+        return leases.barrier(d.qp)
+                .orTimeout(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .thenApplyAsync(v -> leases.load(d.qp), timers)
+                .thenCompose(table -> {
+                    long from = d.reset(table);
+                    TopicPartition tp = new TopicPartition(rec.topic(), d.partition);
+                    if (fetcher.isAssigned(tp)) {
+                        fetcher.seek(tp, from);
+                    } else {
+                        fetcher.assign(tp, d, from);
+                    }
+                    // Serve once the window holds the backlog (or is full), so the first receive
+                    // after a start sees what is waiting; never wait long for it.
+                    return d.primed().completeOnTimeout(null, 10, TimeUnit.SECONDS);
+                });
+    }
+
+    private void resync(QueueRecord rec, PartitionDispatcher d) {
+        load(rec, d).whenComplete((v, ex) -> {
+            if (ex != null) {
+                LOG.errorf(ex, "cannot reload lease state of %s", d.qp);
+            }
+        });
+    }
+
+    /** Fetcher thread: new messages, or offsets that hold none. */
+    private void onFetched(PartitionDispatcher d, List<LeaseEvent> toAppend, boolean newMessages) {
+        for (LeaseEvent e : toAppend) {
+            leases.append(d.qp, e);
+        }
+        if (newMessages) {
+            ActiveQueue aq = active.get(d.qp.queueId().toString());
+            if (aq != null && aq.hasWaiters()) {
+                aq.serveWaiters(clock.millis());
+                scheduleWakeUp(aq);
+            }
+        }
+    }
+
+    /** While receives wait, wake them when the earliest lease lapses or delay matures. */
+    private void scheduleWakeUp(ActiveQueue aq) {
+        if (!aq.hasWaiters()) {
+            return;
+        }
+        long now = clock.millis();
+        long at = aq.nextChangeAfter(now);
+        if (at == Long.MAX_VALUE || !aq.needsWakeUpAt(at)) {
+            return;
+        }
+        aq.setWakeUp(timers.schedule(() -> {
+            aq.clearWakeUp();
+            aq.serveWaiters(clock.millis());
+            scheduleWakeUp(aq);
+        }, Math.max(1, at - now), TimeUnit.MILLISECONDS));
+    }
+
+    /** For tests that move the engine clock: serve waiting receives as a timer would. */
+    public void clockMoved() {
+        for (ActiveQueue aq : active.values()) {
+            aq.serveWaiters(clock.millis());
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private QueuePartition qp(QueueRecord rec, int p) {
+        return new QueuePartition(Uuid.fromString(rec.queueId()), p);
+    }
+
+    private void ensureTopic(String topic, int partitions, Map<String, String> config) {
+        try {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, settings.replicationFactor()).configs(config)))
+                    .all().get(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create topic " + topic, e.getCause());
+            }
+        } catch (InterruptedException | TimeoutException e) {
+            throw new IllegalStateException("cannot create topic " + topic, e);
+        }
+    }
+
+    private static <T> CompletableFuture<T> failed(Kind kind, String message) {
+        return CompletableFuture.failedFuture(new QueueException(kind, message));
+    }
+
+    private static <T> CompletableFuture<T> notFound(String name) {
+        return failed(Kind.QUEUE_NOT_FOUND, "queue " + name + " does not exist");
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static RuntimeException unavailable(String what, Throwable ex) {
+        Throwable cause = unwrap(ex);
+        if (cause instanceof QueueException qe) {
+            return qe;
+        }
+        return new QueueException(Kind.UNAVAILABLE, what + " failed: " + cause.getMessage(), cause);
+    }
+
+    @Override
+    public void close() {
+        timers.shutdownNow();
+        fetcher.close();
+        metadata.close();
+        producer.close(Duration.ofSeconds(5));
+        admin.close(Duration.ofSeconds(5));
+    }
+}
