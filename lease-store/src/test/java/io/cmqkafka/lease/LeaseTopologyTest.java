@@ -1,0 +1,134 @@
+package io.cmqkafka.lease;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cmqkafka.lease.LeaseEvent.Deleted;
+import io.cmqkafka.lease.LeaseEvent.Leased;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The Streams topology, driven by TopologyTestDriver: wall-clock time is advanced, never slept. */
+class LeaseTopologyTest {
+
+    static final QueuePartition QP = new QueuePartition(Uuid.randomUuid(), 2);
+
+    TopologyTestDriver driver;
+    TestInputTopic<byte[], byte[]> events;
+    final List<Long> barriers = new ArrayList<>();
+    final List<Map<QueuePartition, LeaseTopology.LeaseCounters>> sweeps = new ArrayList<>();
+    Instant start = Instant.parse("2026-01-01T00:00:00Z");
+
+    @BeforeEach
+    void setUp() throws Exception {
+        LeaseStoreListener listener = new LeaseStoreListener() {
+            @Override
+            public void onBarrier(long token) {
+                barriers.add(token);
+            }
+
+            @Override
+            public void onCounters(int shard, long now, Map<QueuePartition, LeaseTopology.LeaseCounters> c) {
+                sweeps.add(c);
+            }
+        };
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "lease-test");
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        p.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("lease-topology").toString());
+        driver = new TopologyTestDriver(LeaseTopology.build("events", listener, Duration.ofSeconds(1)), p, start);
+        events = driver.createInputTopic("events", new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    @AfterEach
+    void tearDown() {
+        driver.close();
+    }
+
+    void pipe(LeaseEvent e) {
+        events.pipeInput(QP.toBytes(), LeaseCodec.encode(e));
+    }
+
+    long now() {
+        return start.toEpochMilli();
+    }
+
+    @Test
+    void storeFollowsTheRulesAndCountersFollowTheWallClock() {
+        long t0 = now();
+        pipe(new Leased(0, 0, 1, t0 + 30_000, t0));
+        pipe(new Leased(1, 0, 1, t0 + 60_000, t0));
+        pipe(new Leased(1, 0, 2, t0 + 90_000, t0)); // refused: offset 1 is held
+        pipe(new Leased(2, 0, 1, t0 + 30_000, t0));
+        pipe(new Deleted(2, 0, 1, t0 + 1_000));
+
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        LeaseTopology.LeaseCounters c = sweeps.get(sweeps.size() - 1).get(QP);
+        assertThat(c.held).isEqualTo(2);
+        assertThat(c.done).isEqualTo(1);
+
+        // 30 s later the first lease lapsed; the second is still held.
+        driver.advanceWallClockTime(Duration.ofSeconds(30));
+        c = sweeps.get(sweeps.size() - 1).get(QP);
+        assertThat(c.held).isEqualTo(1);
+        assertThat(c.lapsed).isEqualTo(1);
+
+        driver.advanceWallClockTime(Duration.ofSeconds(30));
+        c = sweeps.get(sweeps.size() - 1).get(QP);
+        assertThat(c.held).isZero();
+        assertThat(c.lapsed).isEqualTo(2);
+
+        KeyValueStore<Bytes, byte[]> entries = driver.getKeyValueStore(LeaseTopology.ENTRIES_STORE);
+        MessageLease l1 = LeaseCodec.decodeLease(entries.get(Bytes.wrap(LeaseCodec.entryKey(QP.toBytes(), 1))));
+        assertThat(l1.dequeueCount()).as("the refused lease changed nothing").isEqualTo(1);
+    }
+
+    @Test
+    void deletesFromTheWatermarkCompactTheStore() {
+        long t0 = now();
+        for (int o = 0; o < 3; o++) {
+            pipe(new Leased(o, 0, 1, t0 + 30_000, t0));
+        }
+        for (int o = 0; o < 3; o++) {
+            pipe(new Deleted(o, 0, 1, t0 + 1));
+        }
+        KeyValueStore<Bytes, byte[]> heads = driver.getKeyValueStore(LeaseTopology.HEADS_STORE);
+        assertThat(LeaseCodec.decodeHead(heads.get(Bytes.wrap(QP.toBytes()))).lowWatermark()).isEqualTo(3);
+        KeyValueStore<Bytes, byte[]> entries = driver.getKeyValueStore(LeaseTopology.ENTRIES_STORE);
+        try (var it = entries.all()) {
+            assertThat(it.hasNext()).as("no state left for done messages").isFalse();
+        }
+    }
+
+    @Test
+    void barriersAndDroppedQueues() {
+        long t0 = now();
+        pipe(new Leased(0, 0, 1, t0 + 30_000, t0));
+        pipe(new LeaseEvent.Barrier(42));
+        assertThat(barriers).containsExactly(42L);
+        pipe(new LeaseEvent.Dropped());
+        KeyValueStore<Bytes, byte[]> entries = driver.getKeyValueStore(LeaseTopology.ENTRIES_STORE);
+        try (var it = entries.all()) {
+            assertThat(it.hasNext()).isFalse();
+        }
+        // Garbage on the log is skipped, not fatal.
+        events.pipeInput(new byte[] {1, 2}, new byte[] {9, 9});
+        events.pipeInput(QP.toBytes(), new byte[] {1, 99});
+        pipe(new LeaseEvent.Barrier(43));
+        assertThat(barriers).containsExactly(42L, 43L);
+    }
+}
