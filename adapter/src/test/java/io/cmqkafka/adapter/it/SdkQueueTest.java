@@ -1,0 +1,196 @@
+package io.cmqkafka.adapter.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.qcloud.cmq.Account;
+import com.qcloud.cmq.CMQServerException;
+import com.qcloud.cmq.Message;
+import com.qcloud.cmq.QueueMeta;
+import com.qcloud.cmq.entity.CmqResponse;
+import io.cmqkafka.adapter.TestClock;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Every queue action through the official CMQ Java SDK, against the service on an embedded broker. */
+@QuarkusTest
+class SdkQueueTest {
+
+    @TestHTTPResource("/")
+    URL url;
+
+    @Inject
+    TestClock clock;
+
+    Account account;
+
+    @BeforeEach
+    void setUp() {
+        account = CmqSdk.account(url);
+    }
+
+    static int code(Throwable t) {
+        return CmqSdk.code((CMQServerException) t);
+    }
+
+    @Test
+    void createListAttributesAndDelete() throws Exception {
+        QueueMeta meta = new QueueMeta();
+        meta.pollingWaitSeconds = 3;
+        meta.visibilityTimeout = 45;
+        meta.maxMsgSize = 2048;
+        meta.msgRetentionSeconds = 7200;
+        account.createQueue("sdk-admin-1", meta);
+        account.createQueue("sdk-admin-2", new QueueMeta());
+
+        QueueMeta got = account.getQueue("sdk-admin-1").getQueueAttributes();
+        assertThat(got.pollingWaitSeconds).isEqualTo(3);
+        assertThat(got.visibilityTimeout).isEqualTo(45);
+        assertThat(got.maxMsgSize).isEqualTo(2048);
+        assertThat(got.msgRetentionSeconds).isEqualTo(7200);
+        assertThat(got.activeMsgNum).isZero();
+        assertThat(got.createTime).isPositive();
+
+        List<String> names = new ArrayList<>();
+        int total = account.listQueue("sdk-admin", 0, 1, names);
+        assertThat(total).isEqualTo(2);
+        assertThat(names).hasSize(1);
+
+        // Names are unique case-insensitively: 4460.
+        assertThat(code(catchThrowableOfType(CMQServerException.class,
+                () -> account.createQueue("SDK-ADMIN-1", new QueueMeta())))).isEqualTo(4460);
+
+        QueueMeta change = new QueueMeta();
+        change.visibilityTimeout = 90;
+        change.maxMsgSize = 0; // Java SDK sends only values > 0
+        change.msgRetentionSeconds = 0;
+        change.pollingWaitSeconds = 0;
+        account.getQueue("sdk-admin-1").setQueueAttributes(change);
+        got = account.getQueue("sdk-admin-1").getQueueAttributes();
+        assertThat(got.visibilityTimeout).isEqualTo(90);
+        assertThat(got.pollingWaitSeconds).isEqualTo(3);
+        assertThat(got.maxMsgSize).isEqualTo(2048);
+
+        account.deleteQueue("sdk-admin-1");
+        account.deleteQueue("sdk-admin-2");
+        assertThat(code(catchThrowableOfType(CMQServerException.class,
+                () -> account.getQueue("sdk-admin-1").getQueueAttributes()))).isEqualTo(4440);
+        assertThat(code(catchThrowableOfType(CMQServerException.class,
+                () -> account.deleteQueue("sdk-admin-1")))).isEqualTo(4440);
+    }
+
+    @Test
+    void sendReceiveDelete() throws Exception {
+        account.createQueue("sdk-msgs", new QueueMeta());
+        var q = account.getQueue("sdk-msgs");
+        CmqResponse sent = q.send("hello wörld & more+plus=eq");
+        assertThat(sent.getMsgId()).isNotBlank();
+
+        Message m = q.receiveMessage(1);
+        assertThat(m.msgBody).isEqualTo("hello wörld & more+plus=eq");
+        assertThat(m.msgId).isEqualTo(sent.getMsgId());
+        assertThat(m.dequeueCount).isEqualTo(1);
+        assertThat(m.enqueueTime).isPositive();
+        assertThat(m.firstDequeueTime).isGreaterThanOrEqualTo(m.enqueueTime - 1);
+        assertThat(m.nextVisibleTime).isGreaterThanOrEqualTo(m.firstDequeueTime + 29);
+        q.deleteMessage(m.receiptHandle);
+
+        // Empty queue: 7000 "(10200)no message".
+        CMQServerException empty = catchThrowableOfType(CMQServerException.class, () -> q.receiveMessage(0));
+        assertThat(code(empty)).isEqualTo(7000);
+        assertThat(empty.getMessage()).contains("(10200)");
+
+        List<String> bodies = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            bodies.add("batch-" + i);
+        }
+        List<String> ids = q.batchSendMessage(bodies);
+        assertThat(ids).hasSize(16).doesNotHaveDuplicates();
+        List<Message> got = new ArrayList<>(q.batchReceiveMessage(16, 1));
+        while (got.size() < 16) {
+            got.addAll(q.batchReceiveMessage(16 - got.size(), 1));
+        }
+        assertThat(got).extracting(x -> x.msgBody).containsExactlyInAnyOrderElementsOf(bodies);
+        List<String> handles = new ArrayList<>();
+        got.forEach(x -> handles.add(x.receiptHandle));
+        q.batchDeleteMessage(handles);
+        assertThat(code(catchThrowableOfType(CMQServerException.class, () -> q.batchReceiveMessage(16, 0))))
+                .isEqualTo(7000);
+        // Deleted handles are no longer valid: partial failure is 6010.
+        assertThat(code(catchThrowableOfType(CMQServerException.class,
+                () -> q.batchDeleteMessage(Arrays.asList("garbage", handles.get(0))))))
+                .isIn(6010, 6020);
+    }
+
+    @Test
+    void leaseLapsesAndTheMessageComesBackWithAHigherDequeueCount() throws Exception {
+        QueueMeta meta = new QueueMeta();
+        meta.visibilityTimeout = 30;
+        account.createQueue("sdk-lease", meta);
+        var q = account.getQueue("sdk-lease");
+        String id = q.send("work item").getMsgId();
+
+        Message first = q.receiveMessage(1);
+        assertThat(code(catchThrowableOfType(CMQServerException.class, () -> q.receiveMessage(0))))
+                .as("leased: invisible to others").isEqualTo(7000);
+        assertThat(q.getQueueAttributes().inactiveMsgNum).isEqualTo(1);
+
+        clock.advanceSeconds(31);
+        Message second = q.receiveMessage(1);
+        assertThat(second.msgId).isEqualTo(id);
+        assertThat(second.dequeueCount).isEqualTo(2);
+        assertThat(second.firstDequeueTime).isEqualTo(first.firstDequeueTime);
+
+        // The first receive's handle is stale: 4430.
+        assertThat(code(catchThrowableOfType(CMQServerException.class, () -> q.deleteMessage(first.receiptHandle))))
+                .isEqualTo(4430);
+        q.deleteMessage(second.receiptHandle);
+        clock.advanceSeconds(31);
+        assertThat(code(catchThrowableOfType(CMQServerException.class, () -> q.receiveMessage(0))))
+                .as("deleted messages never come back").isEqualTo(7000);
+    }
+
+    @Test
+    void longPollWakesWhenAMessageArrives() throws Exception {
+        account.createQueue("sdk-longpoll", new QueueMeta());
+        var q = account.getQueue("sdk-longpoll");
+        long t0 = System.nanoTime();
+        CompletableFuture<Message> waiting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return q.receiveMessage(10);
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        Thread.sleep(300);
+        q.send("wake up");
+        Message m = waiting.get(15, TimeUnit.SECONDS);
+        assertThat(m.msgBody).isEqualTo("wake up");
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(9_000);
+    }
+
+    @Test
+    void errorsCarryCmqCodes() throws Exception {
+        QueueMeta meta = new QueueMeta();
+        meta.maxMsgSize = 1024;
+        account.createQueue("sdk-errors", meta);
+        var q = account.getQueue("sdk-errors");
+        assertThat(code(catchThrowableOfType(CMQServerException.class, () -> q.send("x".repeat(1025)))))
+                .isEqualTo(4400);
+        assertThat(code(catchThrowableOfType(CMQServerException.class,
+                () -> account.getQueue("no-such-queue").send("x")))).isEqualTo(4440);
+        assertThat(code(catchThrowableOfType(CMQServerException.class, () -> q.deleteMessage("1_2_3")))).isEqualTo(4430);
+        assertThatThrownBy(() -> account.createQueue("9starts-with-digit", new QueueMeta()))
+                .isInstanceOf(CMQServerException.class);
+    }
+}
