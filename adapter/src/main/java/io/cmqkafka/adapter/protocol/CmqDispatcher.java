@@ -1,0 +1,79 @@
+package io.cmqkafka.adapter.protocol;
+
+import io.cmqkafka.adapter.engine.QueueException;
+import io.quarkus.arc.All;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import org.jboss.logging.Logger;
+
+/**
+ * Form bytes in, CMQ JSON out: parse, find the action, run it, wrap the result or error in the envelope.
+ * Never fails: every error, expected or not, becomes a CMQ error body. Free of HTTP/JAX-RS types so it
+ * can be tested directly.
+ */
+@ApplicationScoped
+public class CmqDispatcher {
+
+    private static final Logger LOG = Logger.getLogger(CmqDispatcher.class);
+
+    private final ActionRegistry registry;
+
+    @Inject
+    public CmqDispatcher(@All List<ActionFamily> families) {
+        this(new ActionRegistry(families));
+    }
+
+    public CmqDispatcher(ActionRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** The JSON reply for one request; {@code form} is the POST body or the GET query string. */
+    public CompletionStage<byte[]> dispatch(String method, String host, String path, byte[] form) {
+        String requestId = RequestIds.next();
+        Map<String, String> params = Map.of();
+        CompletionStage<Map<String, Object>> result;
+        try {
+            params = FormParser.parse(form);
+            CmqRequest request = new CmqRequest(method, host, path, params);
+            // Signature verification slots in here, before the handler runs.
+            result = registry.find(request.action()).handle(request);
+            if (result == null) {
+                throw new IllegalStateException("handler for " + request.action() + " returned null");
+            }
+        } catch (Throwable t) {
+            result = CompletableFuture.failedFuture(t);
+        }
+        String action = params.get(CmqRequest.ACTION);
+        String clientRequestId = params.get("clientRequestId");
+        return result
+                .handle((fields, failure) -> failure == null
+                        ? CmqResponse.success(fields)
+                        : CmqResponse.error(toCmq(failure, action, requestId)))
+                .thenApply(response -> response.toJson(requestId, clientRequestId));
+    }
+
+    /** Maps any failure to a CMQ error; unexpected ones are logged here, once. */
+    public static CmqException toCmq(Throwable failure, String action, String requestId) {
+        Throwable t = failure;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t instanceof CmqException e) {
+            return e;
+        }
+        if (t instanceof QueueException e) {
+            if (e.kind() == QueueException.Kind.UNAVAILABLE) {
+                LOG.warnf("requestId %s action %s: engine unavailable: %s", requestId, action, e.getMessage());
+            }
+            return CmqError.of(e.kind()).exception();
+        }
+        LOG.errorf(t, "requestId %s action %s: unexpected failure", requestId, action);
+        return CmqError.INTERNAL.exception();
+    }
+}

@@ -1,0 +1,90 @@
+package io.cmqkafka.adapter.protocol;
+
+import io.cmqkafka.adapter.engine.QueueException;
+
+/**
+ * Every CMQ error this service emits: HTTP-level {@code code}, module code and English text (a format
+ * string where the text names a parameter), as in the CMQ error table (cmq-api.md §3.2/§3.3). Clients see
+ * {@code "(module)text"}; some client code compares that string verbatim, so keep texts exactly as CMQ
+ * spells them (typos included).
+ */
+public enum CmqError {
+    // Request/parameter errors (code 4000).
+    INVALID_PARAMETERS(4000, 10000, "invalid request parameters"),
+    MISSING_PARAMETER(4000, 10010, "lacked of required parameters: %s"),
+    QUEUE_NAME_FORMAT(4000, 10020, "queue name format error"),
+    /** Bad percent-encoding or UTF-8; the argument says where. */
+    BAD_ENCODING(4000, 10110, "request parameters error: %s"),
+    EMPTY_MESSAGE_BODY(4000, 10120, "message body can't be empty"),
+    KEY_FORMAT(4000, 10310, "error: parameter %s key format error"),
+    NOT_REPEATABLE(4000, 10330, "parameter %s is NOT a repeatable parameter"),
+    OUT_OF_RANGE(4000, 10350, "parameter %s value or length is out of range"),
+    WRONG_TYPE(4000, 10360, "parameter %s error type"),
+    BATCH_SIZE(4000, 10370, "%s parameter batch size is out of range"),
+    NOT_CONSECUTIVE(4000, 10380, "%s parameter is not consequent"),
+    BAD_METHOD(4000, 10410, "unexpected http %s only GET or POST is supported"),
+    REQUEST_TOO_LARGE(4000, 10420, "cannot parse %s, or request size is more than 1MB"),
+    UNKNOWN_ACTION(4000, 10430, "action name %s is not existed"),
+    DELAY_OUT_OF_RANGE(4000, 10692, "delay seconds is out of range"),
+    REWIND_OVER_RETENTION(4000, 10700, "rewindSeconds cannot be greater than msgRetentionSeconds"),
+
+    // Queue and message errors.
+    QUEUE_NOT_FOUND(4440, 10100, "queue is not existed, or deleted"),
+    QUEUE_EXISTS(4460, 10210, "queue is already existed"),
+    QUEUE_QUOTA(4450, 10220, "number of queues has reached the limit"),
+    MESSAGE_TOO_LARGE(4400, 10230, "exceed maximum message size"),
+    HEAP_FULL(4410, 10240, "reach maximum retention number of message"),
+    INVALID_RECEIPT_HANDLE(4430, 10260, "receipt handle is invalid"),
+    BATCH_TOO_LARGE(4470, 10300, "total message size exceed 1MB"),
+    RECREATE_TOO_SOON(6040, 10660, "it will take some time to release resources of previous queue before you "
+            + "create a new one with the same name, please try later"),
+    TOO_MANY_INFLIGHT(6070, 10690, "too many unacked(inactive) messages or delayed messages"),
+    DELETE_PARTIALLY_FAILED(6010, 10150, "delete message partially failed"),
+    BATCH_DELETE_FAILED(6020, 10290, "batch delete message failed"),
+    NO_MESSAGE(7000, 10200, "no message"),
+
+    /** Anything unexpected, and the engine's UNAVAILABLE: the client may retry. */
+    INTERNAL(6000, 10050, "server internal error");
+
+    private final int code;
+    private final int module;
+    private final String text;
+
+    CmqError(int code, int module, String text) {
+        this.code = code;
+        this.module = module;
+        this.text = text;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public int module() {
+        return module;
+    }
+
+    /** The client-visible message, {@code "(module)text"}, with {@code args} filled into the text. */
+    public String message(Object... args) {
+        return "(" + module + ")" + (args.length == 0 ? text : String.format(text, args));
+    }
+
+    public CmqException exception(Object... args) {
+        return new CmqException(this, message(args));
+    }
+
+    /** The one place engine failures become CMQ errors (a new Kind fails compilation here). */
+    public static CmqError of(QueueException.Kind kind) {
+        return switch (kind) {
+            case QUEUE_NOT_FOUND -> QUEUE_NOT_FOUND;
+            case QUEUE_EXISTS -> QUEUE_EXISTS;
+            case RECREATE_TOO_SOON -> RECREATE_TOO_SOON;
+            case QUOTA_EXCEEDED -> QUEUE_QUOTA;
+            case MESSAGE_TOO_LARGE -> MESSAGE_TOO_LARGE;
+            case HEAP_FULL -> HEAP_FULL;
+            case INVALID_RECEIPT_HANDLE -> INVALID_RECEIPT_HANDLE;
+            case TOO_MANY_INFLIGHT -> TOO_MANY_INFLIGHT;
+            case UNAVAILABLE -> INTERNAL;
+        };
+    }
+}

@@ -1,0 +1,154 @@
+package io.cmqkafka.adapter.protocol;
+
+import io.cmqkafka.adapter.protocol.Limits.IntParam;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * One decoded CMQ request with typed, validating getters. Every getter throws the CMQ error a client
+ * should see ({@link CmqException}). Method, host and path are kept for signature verification.
+ */
+public final class CmqRequest {
+
+    public static final String ACTION = "Action";
+    private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]+");
+    private static final Pattern INDEX = Pattern.compile("[0-9]{1,9}");
+
+    private final String method;
+    private final String host;
+    private final String path;
+    private final Map<String, String> params;
+    private final String action;
+
+    /** @param params decoded parameters in wire order (see {@link FormParser}) */
+    public CmqRequest(String method, String host, String path, Map<String, String> params) {
+        this.method = method;
+        this.host = host;
+        this.path = path;
+        this.params = params;
+        String a = params.get(ACTION);
+        if (a == null || a.isBlank()) {
+            throw CmqError.MISSING_PARAMETER.exception(ACTION);
+        }
+        this.action = a;
+    }
+
+    /** The action as sent; match it case-insensitively (the Java SDK sends ClearSUbscriptionFIlterTags). */
+    public String action() {
+        return action;
+    }
+
+    public String method() {
+        return method;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public String path() {
+        return path;
+    }
+
+    /** All parameters, raw decoded values, wire order. */
+    public Map<String, String> params() {
+        return params;
+    }
+
+    public String string(String name) {
+        String v = params.get(name);
+        if (v == null) {
+            throw CmqError.MISSING_PARAMETER.exception(name);
+        }
+        return v;
+    }
+
+    /** Null when absent. */
+    public String optionalString(String name) {
+        return params.get(name);
+    }
+
+    /** The {@code queueName} parameter, checked against the name rules. */
+    public String queueName() {
+        String name = string("queueName");
+        if (!Limits.QUEUE_NAME.matcher(name).matches()) {
+            throw CmqError.QUEUE_NAME_FORMAT.exception();
+        }
+        return name;
+    }
+
+    /** Null when absent; otherwise an integer within {@code p}'s range. */
+    public Long optionalLong(IntParam p) {
+        String v = params.get(p.name());
+        if (v == null) {
+            return null;
+        }
+        if (!INTEGER.matcher(v).matches()) {
+            throw CmqError.WRONG_TYPE.exception(p.name());
+        }
+        long n;
+        try {
+            n = Long.parseLong(v);
+        } catch (NumberFormatException tooManyDigits) {
+            throw CmqError.OUT_OF_RANGE.exception(p.name());
+        }
+        return p.check(n);
+    }
+
+    /** Null when absent; ranges used with this getter fit in an int. */
+    public Integer optionalInt(IntParam p) {
+        Long v = optionalLong(p);
+        return v == null ? null : Math.toIntExact(v);
+    }
+
+    public long longOrDefault(IntParam p) {
+        Long v = optionalLong(p);
+        return v != null ? v : p.defaultValue();
+    }
+
+    public int intOrDefault(IntParam p) {
+        return Math.toIntExact(longOrDefault(p));
+    }
+
+    public int requiredInt(IntParam p) {
+        Integer v = optionalInt(p);
+        if (v == null) {
+            throw CmqError.MISSING_PARAMETER.exception(p.name());
+        }
+        return v;
+    }
+
+    /**
+     * An array parameter {@code name.n}: n starts at 0 or 1 and is consecutive; 1..16 items, in order of n.
+     */
+    public List<String> list(String name) {
+        String prefix = name + ".";
+        TreeMap<Integer, String> items = new TreeMap<>();
+        for (Map.Entry<String, String> e : params.entrySet()) {
+            if (!e.getKey().startsWith(prefix)) {
+                continue;
+            }
+            String index = e.getKey().substring(prefix.length());
+            if (!INDEX.matcher(index).matches()) {
+                throw CmqError.KEY_FORMAT.exception(e.getKey());
+            }
+            if (items.put(Integer.parseInt(index), e.getValue()) != null) { // "x.1" and "x.01"
+                throw CmqError.NOT_REPEATABLE.exception(e.getKey());
+            }
+        }
+        if (items.isEmpty()) {
+            throw CmqError.MISSING_PARAMETER.exception(prefix + "n");
+        }
+        if (items.size() < Limits.MIN_BATCH || items.size() > Limits.MAX_BATCH) {
+            throw CmqError.BATCH_SIZE.exception(name);
+        }
+        int first = items.firstKey();
+        if (first > 1 || items.lastKey() - first != items.size() - 1) {
+            throw CmqError.NOT_CONSECUTIVE.exception(name);
+        }
+        return new ArrayList<>(items.values());
+    }
+}

@@ -1,0 +1,91 @@
+package io.cmqkafka.adapter.protocol;
+
+import io.cmqkafka.adapter.engine.QueueSettings;
+import java.util.regex.Pattern;
+
+/**
+ * Every range and default the protocol layer enforces, as data (cmq-api.md §2.1, §2.2, §4).
+ * Handlers read parameters through {@link CmqRequest} with these descriptors, never with literals.
+ */
+public final class Limits {
+
+    private Limits() {
+    }
+
+    /**
+     * An integer parameter: its wire name, inclusive range, default (null: none) and the error for a
+     * value outside the range.
+     */
+    public record IntParam(String name, long min, long max, Long defaultValue, CmqError outOfRange) {
+
+        IntParam(String name, long min, long max, Long defaultValue) {
+            this(name, min, max, defaultValue, CmqError.OUT_OF_RANGE);
+        }
+
+        public long check(long value) {
+            if (value < min || value > max) {
+                throw outOfRange.exception(name);
+            }
+            return value;
+        }
+    }
+
+    /** Whole request (POST body or GET query string), bytes as received: 4000/10420 beyond. */
+    public static final int MAX_REQUEST_BYTES = 1 << 20;
+    /** One message body, UTF-8 bytes; the queue's maxMsgSize is enforced by the engine. */
+    public static final int MIN_MSG_BODY_BYTES = 1;
+    public static final int MAX_MSG_BODY_BYTES = 1 << 20;
+    /** Sum of the bodies of one BatchSendMessage: 4470/10300 beyond. */
+    public static final int MAX_BATCH_BODY_BYTES = 1 << 20;
+    /** Items in an array parameter ({@code msgBody.n}, {@code receiptHandle.n}). */
+    public static final int MIN_BATCH = 1;
+    public static final int MAX_BATCH = 16;
+
+    /** Docs allow letters, digits and '-'; the TDMQ SDK also '_', so we do too. */
+    public static final Pattern QUEUE_NAME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9_-]{0,63}$");
+
+    // Queue settings (CreateQueue / SetQueueAttributes).
+    public static final IntParam MAX_MSG_HEAP_NUM =
+            new IntParam("maxMsgHeapNum", 1_000_000L, 1_000_000_000L, 100_000_000L);
+    public static final IntParam POLLING_WAIT_SECONDS = new IntParam("pollingWaitSeconds", 0, 30, 0L);
+    public static final IntParam VISIBILITY_TIMEOUT = new IntParam("visibilityTimeout", 1, 43_200, 30L);
+    /** Java sends 1 048 576 by default, so the newer (1 MiB) upper bound applies. */
+    public static final IntParam MAX_MSG_SIZE = new IntParam("maxMsgSize", 1024, 1_048_576, 65_536L);
+    public static final IntParam MSG_RETENTION_SECONDS =
+            new IntParam("msgRetentionSeconds", 60, 1_296_000, 345_600L);
+    /** Also at most the queue's msgRetentionSeconds (4000/10700); 0 = rewind off. */
+    public static final IntParam REWIND_SECONDS = new IntParam("rewindSeconds", 0, 1_296_000, 0L);
+
+    // Message actions.
+    public static final IntParam DELAY_SECONDS =
+            new IntParam("delaySeconds", 0, 3600, 0L, CmqError.DELAY_OUT_OF_RANGE);
+    public static final IntParam NUM_OF_MSG = new IntParam("numOfMsg", MIN_BATCH, MAX_BATCH, null);
+    /** Per-receive: absent means the queue's attribute, so no default here. */
+    public static final IntParam RECEIVE_POLLING_WAIT_SECONDS = new IntParam("pollingWaitSeconds", 0, 30, null);
+    /** Extension (not in CMQ): per-receive override of the queue's visibilityTimeout. */
+    public static final IntParam RECEIVE_VISIBILITY_TIMEOUT = new IntParam("visibilityTimeout", 1, 43_200, null);
+
+    // ListQueue. Docs: limit default 20, max 50 (ListTopic). We reject > 50 rather than clamp, so a
+    // client paging by offset += limit never silently skips queues.
+    public static final IntParam LIST_OFFSET = new IntParam("offset", 0, Integer.MAX_VALUE, 0L);
+    public static final IntParam LIST_LIMIT = new IntParam("limit", 1, 50, 20L);
+
+    /** CreateQueue settings when nothing is sent. */
+    public static QueueSettings defaultSettings() {
+        return new QueueSettings(
+                MAX_MSG_HEAP_NUM.defaultValue(),
+                POLLING_WAIT_SECONDS.defaultValue().intValue(),
+                VISIBILITY_TIMEOUT.defaultValue().intValue(),
+                MAX_MSG_SIZE.defaultValue().intValue(),
+                MSG_RETENTION_SECONDS.defaultValue().intValue(),
+                REWIND_SECONDS.defaultValue().intValue());
+    }
+
+    /** Cross-field rule of a complete settings set. */
+    public static QueueSettings checkSettings(QueueSettings s) {
+        if (s.rewindSeconds() > s.msgRetentionSeconds()) {
+            throw CmqError.REWIND_OVER_RETENTION.exception();
+        }
+        return s;
+    }
+}
