@@ -20,6 +20,14 @@ public interface CmqConfig {
     @WithDefault("cmq")
     String clusterName();
 
+    /**
+     * {@code service} (default): the CMQ service, on the configured Kafka or an embedded broker.
+     * {@code broker}: only the embedded Kafka broker (on {@code cmq.kafka.embedded-port}), for
+     * running several service instances against one broker on one machine.
+     */
+    @WithDefault("service")
+    String role();
+
     Kafka kafka();
 
     Queue queue();

@@ -53,6 +53,11 @@ public class ServiceRuntime {
     @PostConstruct
     void start() throws Exception {
         Path dataDir = Path.of(config.dataDir()).toAbsolutePath();
+        if ("broker".equals(config.role())) {
+            broker = new EmbeddedKafkaBroker(dataDir.resolve("kafka"), config.kafka().embeddedPort()).start();
+            LOG.infof("Role broker: only the Kafka broker runs here, at %s", broker.bootstrapServers());
+            return;
+        }
         String bootstrap;
         short rf;
         int minIsr;
@@ -89,11 +94,18 @@ public class ServiceRuntime {
     @Produces
     @Singleton
     QueueService queueService() {
-        return engine;
+        return engine != null ? engine : UnavailableQueueService.INSTANCE;
     }
 
     public QueueEngine engine() {
         return engine;
+    }
+
+    public String leaseStoreState() {
+        if (leaseStore == null) {
+            return broker != null ? "RUNNING" : "NOT_STARTED"; // role broker has no lease store
+        }
+        return leaseStore.streams().state().name();
     }
 
     public String bootstrapServers() {
