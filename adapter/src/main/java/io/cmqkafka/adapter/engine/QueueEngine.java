@@ -115,8 +115,11 @@ public final class QueueEngine implements QueueService, AutoCloseable {
                         if (metadata.queue(name) != null) {
                             return failed(Kind.QUEUE_EXISTS, "queue " + name + " already exists");
                         }
-                        // A topic without metadata: an earlier create that stopped half-way. Adopt it.
-                        return describe(topic);
+                        // A topic without metadata: an earlier create that stopped half-way. Adopt it;
+                        // if it is gone by now it was the old incarnation being deleted.
+                        return describe(topic).exceptionallyCompose(dx -> unwrap(dx) instanceof UnknownTopicOrPartitionException
+                                ? failed(Kind.RECREATE_TOO_SOON, "the previous queue " + name + " is still being deleted")
+                                : CompletableFuture.failedFuture(dx));
                     }
                     return CompletableFuture.failedFuture(unavailable("creating topic " + topic, ex));
                 })

@@ -161,6 +161,23 @@ class SdkQueueTest {
     }
 
     @Test
+    void aQueueCreatedAgainUnderTheSameNameStartsEmpty() throws Exception {
+        account.createQueue("sdk-recreate", new QueueMeta());
+        var q = account.getQueue("sdk-recreate");
+        q.send("old-1");
+        q.send("old-2");
+        Message old = q.receiveMessage(1);
+        account.deleteQueue("sdk-recreate");
+        account.createQueue("sdk-recreate", new QueueMeta());
+        assertThat(code(catchThrowableOfType(CMQServerException.class, () -> q.receiveMessage(0))))
+                .as("no message of the deleted incarnation").isEqualTo(7000);
+        assertThat(code(catchThrowableOfType(CMQServerException.class, () -> q.deleteMessage(old.receiptHandle))))
+                .as("handles of the deleted incarnation").isEqualTo(4430);
+        q.send("new");
+        assertThat(q.receiveMessage(1).msgBody).isEqualTo("new");
+    }
+
+    @Test
     void longPollWakesWhenAMessageArrives() throws Exception {
         account.createQueue("sdk-longpoll", new QueueMeta());
         var q = account.getQueue("sdk-longpoll");
