@@ -33,6 +33,7 @@ final class ActiveQueue {
     final CompletableFuture<Void> activated = new CompletableFuture<>();
     private final LinkedList<Waiter> waiters = new LinkedList<>();
     private int nextPartition;
+    private final java.util.concurrent.atomic.AtomicInteger sendCounter = new java.util.concurrent.atomic.AtomicInteger();
     private ScheduledFuture<?> wakeUp;
     private long wakeUpAt = Long.MAX_VALUE;
 
@@ -51,6 +52,10 @@ final class ActiveQueue {
             out.addAll(partitions[(start + i) % n].take(max - out.size(), now, visibleAt));
         }
         return out;
+    }
+
+    int nextSendPartition() {
+        return Math.floorMod(sendCounter.getAndIncrement(), partitions.length);
     }
 
     boolean blockedByInflight() {

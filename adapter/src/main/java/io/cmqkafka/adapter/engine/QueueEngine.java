@@ -82,6 +82,8 @@ public final class QueueEngine implements QueueService, AutoCloseable {
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * 1024 * 1024);
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+        // send() may run on an HTTP event-loop thread: never block it for long on metadata.
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
         this.metadata = new MetadataLog(settings.bootstrapServers(), settings.metadataTopic(), json);
         this.metadata.start(KAFKA_TIMEOUT);
@@ -271,7 +273,10 @@ public final class QueueEngine implements QueueService, AutoCloseable {
             long deliverAt = delaySeconds > 0 ? clock.millis() + delaySeconds * 1000L : 0;
             List<CompletableFuture<RecordMetadata>> acks = new ArrayList<>(raw.size());
             for (byte[] body : raw) {
-                ProducerRecord<byte[], byte[]> pr = new ProducerRecord<>(rec.topic(), null, null, body);
+                // Explicit round robin: the sticky partitioner would pile a burst onto one partition,
+                // and a partition is the unit of parallelism across instances.
+                int partition = aq.nextSendPartition();
+                ProducerRecord<byte[], byte[]> pr = new ProducerRecord<>(rec.topic(), partition, null, body);
                 if (deliverAt > 0) {
                     pr.headers().add(new RecordHeader(MessageFetcher.DELIVER_AT_HEADER,
                             ByteBuffer.allocate(8).putLong(deliverAt).array()));

@@ -70,6 +70,43 @@ class QueueEngineIT {
         }
     }
 
+    @Test
+    void windowBoundsMemoryAndAFullWindowOfLeasesAnswers6070() throws Exception {
+        Path dir = Files.createTempDirectory("engine-window");
+        ManualClock clock = new ManualClock();
+        try (EngineHarness h = new EngineHarness(dir, clock)) { // 2 partitions, window 100 messages each
+            QueueEngine e = h.engine;
+            await(e.createQueue("big", DEFAULTS));
+            List<String> bodies = new java.util.ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                bodies.add("x");
+            }
+            for (int i = 0; i < 25; i++) {
+                await(e.send("big", bodies, 0)); // 400 messages
+            }
+            int leased = 0;
+            while (true) {
+                List<ReceivedMessage> got;
+                try {
+                    got = await(e.receive("big", 16, 0, null));
+                } catch (java.util.concurrent.ExecutionException ex) {
+                    assertThat(ex.getCause()).isInstanceOf(QueueException.class);
+                    assertThat(((QueueException) ex.getCause()).kind()).isEqualTo(QueueException.Kind.TOO_MANY_INFLIGHT);
+                    break;
+                }
+                assertThat(got).as("receives stop at the window, before the backlog ends").isNotEmpty();
+                leased += got.size();
+            }
+            assertThat(leased).isEqualTo(200);
+            QueueAttributes a = await(e.getQueueAttributes("big"));
+            assertThat(a.inactiveMsgNum()).isEqualTo(200);
+            assertThat(a.activeMsgNum()).isEqualTo(200);
+            // Once the leases lapse the same window is served again.
+            clock.advanceSeconds(31);
+            assertThat(await(e.receive("big", 16, 0, null))).hasSize(16);
+        }
+    }
+
     static ReceivedMessage find(List<ReceivedMessage> ms, String body) {
         return ms.stream().filter(m -> m.msgBody().equals(body)).findFirst().orElseThrow();
     }

@@ -178,6 +178,21 @@ class SdkQueueTest {
     }
 
     @Test
+    void delayedMessagesStayInvisibleUntilTheyMature() throws Exception {
+        account.createQueue("sdk-delay", new QueueMeta());
+        var q = account.getQueue("sdk-delay");
+        q.send("later", 120);
+        q.send("now");
+        assertThat(q.receiveMessage(1).msgBody).isEqualTo("now");
+        assertThat(code(catchThrowableOfType(CMQServerException.class, () -> q.receiveMessage(0)))).isEqualTo(7000);
+        assertThat(q.getQueueAttributes().delayMsgNum).isEqualTo(1);
+        clock.advanceSeconds(121);
+        Message later = q.receiveMessage(1);
+        assertThat(later.msgBody).isEqualTo("later");
+        assertThat(later.dequeueCount).isEqualTo(1);
+    }
+
+    @Test
     void longPollWakesWhenAMessageArrives() throws Exception {
         account.createQueue("sdk-longpoll", new QueueMeta());
         var q = account.getQueue("sdk-longpoll");
