@@ -295,8 +295,19 @@ class RawHttpErrorCodesTest {
     @Test
     void requestFarOverOneMebibyteStillGetsCmqJson() {
         // Beyond the HTTP layer's own body limit too: still HTTP 200 with a CMQ error, never 413/5xx.
-        byte[] huge = ascii("Action=SendMessage&queueName=x&msgBody=" + "c".repeat(3 << 20));
-        cmq.send("POST", RawHttpClient.PATH, RawHttpClient.JAVA_CONTENT_TYPE, huge).errorModule(4000, 10420);
+        String q = cmq.createQueue(RawHttpClient.queueName("err-huge"));
+        byte[] huge = ascii("Action=SendMessage&queueName=" + q + "&msgBody=" + "c".repeat(3 << 20));
+        for (int i = 0; i < 3; i++) { // the connection stays usable
+            cmq.send("POST", RawHttpClient.PATH, RawHttpClient.JAVA_CONTENT_TYPE, huge)
+                    .error(4000, "(10420)cannot parse request, or request size is more than 1MB");
+            cmq.call("GetQueueAttributes", "queueName", q).ok();
+        }
+        // Far beyond: the connection is closed after the answer, the next request opens a new one.
+        byte[] enormous = ascii("Action=SendMessage&queueName=" + q + "&msgBody=" + "e".repeat(20 << 20));
+        cmq.send("POST", "/", null, enormous)
+                .error(4000, "(10420)cannot parse request, or request size is more than 1MB");
+        cmq.call("ReceiveMessage", "queueName", q, "pollingWaitSeconds", "1").error(7000, "(10200)no message");
+        cmq.call("DeleteQueue", "queueName", q).ok();
     }
 
     @Test
