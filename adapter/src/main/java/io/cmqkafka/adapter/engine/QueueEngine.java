@@ -322,10 +322,12 @@ public final class QueueEngine implements QueueService, AutoCloseable {
             if (!grants.isEmpty()) {
                 return confirm(rec, aq, grants);
             }
+            // Messages wait behind a window full of leased or delayed ones: say so (CMQ's 6070)
+            // rather than let the client poll an apparently empty queue.
+            if (aq.blockedByInflight()) {
+                return failed(Kind.TOO_MANY_INFLIGHT, "too many received or delayed messages ahead of waiting ones");
+            }
             if (wait <= 0) {
-                if (aq.blockedByInflight()) {
-                    return failed(Kind.TOO_MANY_INFLIGHT, "too many received or delayed messages ahead of waiting ones");
-                }
                 return CompletableFuture.completedFuture(List.<ReceivedMessage>of());
             }
             ActiveQueue.Waiter w = new ActiveQueue.Waiter(max, visibility, now + wait * 1000L);
