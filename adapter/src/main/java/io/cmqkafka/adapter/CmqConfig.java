@@ -28,6 +28,12 @@ public interface CmqConfig {
     @WithDefault("service")
     String role();
 
+    /**
+     * Host name or address other instances use to reach this one (pod IP in Kubernetes);
+     * default: {@code quarkus.http.host}, or 127.0.0.1 when that is 0.0.0.0.
+     */
+    Optional<String> advertisedHost();
+
     Kafka kafka();
 
     Queue queue();

@@ -83,12 +83,15 @@ public class ServiceRuntime {
                 Duration.ofMillis(config.lease().sweepIntervalMs())));
         leaseStore.start();
         leaseStore.awaitRunning(Duration.ofSeconds(60));
-        engine = new QueueEngine(settings, clock, json, leaseStore);
+        String self = "http://" + advertisedHost() + ":" + httpPort;
+        engine = new QueueEngine(settings, clock, json, leaseStore,
+                new io.cmqkafka.adapter.cluster.HttpPeerClient(json, () -> engine.clusterToken()), self);
         LOG.infof("CMQ service ready (data in %s)", dataDir);
     }
 
+    /** How other instances reach this one (Streams' application.server and peer calls). */
     private String advertisedHost() {
-        return "0.0.0.0".equals(httpHost) ? "localhost" : httpHost;
+        return config.advertisedHost().orElse("0.0.0.0".equals(httpHost) ? "127.0.0.1" : httpHost);
     }
 
     @Produces

@@ -29,6 +29,7 @@ public final class LeaseCodec {
     private static final byte DROPPED = 7;
     private static final byte BARRIER = 8;
     private static final byte SKIPPED = 9;
+    private static final byte CLAIMED = 10;
 
     private LeaseCodec() {
     }
@@ -49,6 +50,8 @@ public final class LeaseCodec {
             b.put(ADVANCED).putLong(e.lowWatermark());
         } else if (event instanceof Skipped e) {
             b.put(SKIPPED).putLong(e.from()).putLong(e.to());
+        } else if (event instanceof LeaseEvent.Claimed e) {
+            b.put(CLAIMED).putLong(e.ownerEpoch());
         } else if (event instanceof Dropped) {
             b.put(DROPPED);
         } else if (event instanceof Barrier e) {
@@ -73,6 +76,7 @@ public final class LeaseCodec {
             case REWOUND -> new Rewound(b.getLong(), b.getInt(), b.getLong());
             case ADVANCED -> new Advanced(b.getLong());
             case SKIPPED -> new Skipped(b.getLong(), b.getLong());
+            case CLAIMED -> new LeaseEvent.Claimed(b.getLong());
             case DROPPED -> new Dropped();
             case BARRIER -> new Barrier(b.getLong());
             default -> throw new IllegalArgumentException("unknown lease event type " + type);
@@ -91,13 +95,14 @@ public final class LeaseCodec {
     }
 
     public static byte[] encode(PartitionHead h) {
-        return ByteBuffer.allocate(13).put(VERSION).putLong(h.lowWatermark()).putInt(h.epoch()).array();
+        return ByteBuffer.allocate(21).put(VERSION).putLong(h.lowWatermark()).putInt(h.epoch()).putLong(h.ownerEpoch())
+                .array();
     }
 
     public static PartitionHead decodeHead(byte[] bytes) {
         ByteBuffer b = ByteBuffer.wrap(bytes);
         checkVersion(b.get());
-        return new PartitionHead(b.getLong(), b.getInt());
+        return new PartitionHead(b.getLong(), b.getInt(), b.getLong());
     }
 
     /** Store key of one message's entry: partition key, then the offset big-endian (sorts by offset). */

@@ -35,6 +35,9 @@ public sealed interface LeaseEvent {
     /** The queue was deleted: drop all state of the partition. */
     record Dropped() implements LeaseEvent { }
 
+    /** A dispatcher took the partition over; events of earlier owners are ignored from now on. */
+    record Claimed(long ownerEpoch) implements LeaseEvent { }
+
     /** No state change; lets a new owner wait until the store has applied everything before it. */
     record Barrier(long token) implements LeaseEvent { }
 }

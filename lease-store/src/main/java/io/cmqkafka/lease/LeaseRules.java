@@ -88,6 +88,13 @@ public final class LeaseRules {
             return true;
         } else if (event instanceof Barrier) {
             return true;
+        } else if (event instanceof LeaseEvent.Claimed e) {
+            PartitionHead h = t.head();
+            if (e.ownerEpoch() <= h.ownerEpoch()) {
+                return false;
+            }
+            t.putHead(new PartitionHead(h.lowWatermark(), h.epoch(), e.ownerEpoch()));
+            return true;
         }
         throw new IllegalArgumentException("unknown lease event " + event);
     }
@@ -125,7 +132,7 @@ public final class LeaseRules {
             return false;
         }
         t.removeRange(h.lowWatermark(), low);
-        t.putHead(new PartitionHead(low, h.epoch()));
+        t.putHead(h.withLowWatermark(low));
         advanceOverDone(t);
         return true;
     }
@@ -140,7 +147,7 @@ public final class LeaseRules {
             low++;
         }
         if (low != h.lowWatermark()) {
-            t.putHead(new PartitionHead(low, h.epoch()));
+            t.putHead(h.withLowWatermark(low));
         }
     }
 
@@ -152,7 +159,7 @@ public final class LeaseRules {
         // Messages below the rewind point that are still waiting keep their state; everything at
         // or above it is deliverable again, deleted ones included.
         t.removeRange(e.toOffset(), Long.MAX_VALUE);
-        t.putHead(new PartitionHead(Math.min(h.lowWatermark(), e.toOffset()), e.newEpoch()));
+        t.putHead(new PartitionHead(Math.min(h.lowWatermark(), e.toOffset()), e.newEpoch(), h.ownerEpoch()));
         return true;
     }
 }

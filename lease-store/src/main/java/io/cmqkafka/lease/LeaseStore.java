@@ -1,5 +1,6 @@
 package io.cmqkafka.lease;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -44,6 +45,20 @@ public final class LeaseStore implements AutoCloseable {
     private final KafkaStreams streams;
     private final Map<Long, CompletableFuture<Void>> barriers = new ConcurrentHashMap<>();
     private final Map<QueuePartition, LeaseTopology.LeaseCounters> counters = new ConcurrentHashMap<>();
+    private final java.util.Set<Integer> activeShards = ConcurrentHashMap.newKeySet();
+    private volatile ShardOwnershipListener ownershipListener = new ShardOwnershipListener() { };
+    private volatile Map<Integer, org.apache.kafka.streams.state.HostInfo> owners = Map.of();
+    private volatile long ownersReadAt;
+
+    /** Told when this instance gains or loses the active task of a shard. */
+    public interface ShardOwnershipListener {
+        default void onShardActive(int shard) {
+        }
+
+        /** Stop writing events for the shard's partitions before returning (stream thread). */
+        default void onShardRevoked(int shard) {
+        }
+    }
 
     public LeaseStore(LeaseStoreConfig config) {
         this.config = config;
@@ -63,6 +78,22 @@ public final class LeaseStore implements AutoCloseable {
                 if (f != null) {
                     f.complete(null);
                 }
+            }
+
+            @Override
+            public void onShardActive(int shard) {
+                activeShards.add(shard);
+                ownersReadAt = 0;
+                ownershipListener.onShardActive(shard);
+            }
+
+            @Override
+            public void onShardRevoked(int shard) {
+                activeShards.remove(shard);
+                ownersReadAt = 0;
+                ownershipListener.onShardRevoked(shard);
+                // Every event the old owner wrote must be in the log before the next owner's barrier.
+                producer.flush();
             }
 
             @Override
@@ -118,7 +149,43 @@ public final class LeaseStore implements AutoCloseable {
     }
 
     public void start() {
+        streams.setStateListener((now, before) -> ownersReadAt = 0);
         streams.start();
+    }
+
+    public void setOwnershipListener(ShardOwnershipListener l) {
+        ownershipListener = l;
+    }
+
+    /** Whether this instance runs the active task of {@code shard}. */
+    public boolean isLocal(int shard) {
+        return activeShards.contains(shard);
+    }
+
+    public int shards() {
+        return config.shards();
+    }
+
+    /** The instance (its application.server) that runs the active task of a shard, if known. */
+    public java.util.Optional<org.apache.kafka.streams.state.HostInfo> ownerOf(int shard) {
+        long now = System.currentTimeMillis();
+        if (now - ownersReadAt > 1000) {
+            Map<Integer, org.apache.kafka.streams.state.HostInfo> m = new HashMap<>();
+            try {
+                for (org.apache.kafka.streams.StreamsMetadata md : streams.metadataForAllStreamsClients()) {
+                    for (org.apache.kafka.common.TopicPartition tp : md.topicPartitions()) {
+                        if (tp.topic().equals(config.eventTopic())) {
+                            m.put(tp.partition(), md.hostInfo());
+                        }
+                    }
+                }
+                owners = m;
+                ownersReadAt = now;
+            } catch (RuntimeException e) {
+                LOG.debug("streams metadata not available: {}", e.getMessage());
+            }
+        }
+        return java.util.Optional.ofNullable(owners.get(shard));
     }
 
     /** Waits until the Streams application has its tasks and is processing. */
@@ -145,8 +212,18 @@ public final class LeaseStore implements AutoCloseable {
 
     /** Appends one event; completes when Kafka has acknowledged it on all in-sync replicas. */
     public CompletableFuture<Void> append(QueuePartition qp, LeaseEvent event) {
+        return append(qp, event, -1);
+    }
+
+    /** Appends an event of the dispatcher that claimed {@code qp} with {@code ownerEpoch}. */
+    public CompletableFuture<Void> append(QueuePartition qp, LeaseEvent event, long ownerEpoch) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        producer.send(new ProducerRecord<>(config.eventTopic(), shardOf(qp), qp.toBytes(), LeaseCodec.encode(event)),
+        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(config.eventTopic(), shardOf(qp), qp.toBytes(),
+                LeaseCodec.encode(event));
+        if (ownerEpoch >= 0) {
+            r.headers().add(LeaseTopology.OWNER_EPOCH_HEADER, ByteBuffer.allocate(8).putLong(ownerEpoch).array());
+        }
+        producer.send(r,
                 (md, ex) -> {
                     if (ex != null) {
                         done.completeExceptionally(ex);

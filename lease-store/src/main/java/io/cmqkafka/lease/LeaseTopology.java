@@ -25,6 +25,8 @@ public final class LeaseTopology {
     public static final String ENTRIES_STORE = "cmq-message-leases";
     static final String SOURCE = "lease-events";
     static final String PROCESSOR = "apply-lease-events";
+    /** Record header with the writing dispatcher's owner epoch (8 bytes, big-endian). */
+    public static final String OWNER_EPOCH_HEADER = "cmq.owner-epoch";
 
     private LeaseTopology() {
     }
@@ -65,6 +67,12 @@ public final class LeaseTopology {
             this.heads = context.getStateStore(HEADS_STORE);
             this.entries = context.getStateStore(ENTRIES_STORE);
             context.schedule(sweepInterval, PunctuationType.WALL_CLOCK_TIME, this::sweep);
+            listener.onShardActive(context.taskId().partition());
+        }
+
+        @Override
+        public void close() {
+            listener.onShardRevoked(context.taskId().partition());
         }
 
         @Override
@@ -84,7 +92,13 @@ public final class LeaseTopology {
                 listener.onBarrier(b.token());
                 return;
             }
-            LeaseRules.apply(new StoreLeaseTable(heads, entries, record.key()), event);
+            StoreLeaseTable table = new StoreLeaseTable(heads, entries, record.key());
+            org.apache.kafka.common.header.Header h = record.headers().lastHeader(OWNER_EPOCH_HEADER);
+            if (h != null && h.value() != null && h.value().length == 8
+                    && java.nio.ByteBuffer.wrap(h.value()).getLong() < table.head().ownerEpoch()) {
+                return; // written by a dispatcher that has since lost the partition
+            }
+            LeaseRules.apply(table, event);
         }
 
         /** Recomputes, for every partition of this shard, how many leases are held now. */

@@ -73,7 +73,7 @@ class LeaseRulesTest {
         LeaseRules.apply(t, new Deleted(0, 0, 1, 1));
         assertThat(t.head().lowWatermark()).isEqualTo(1);
         assertThat(LeaseRules.apply(t, new LeaseEvent.Rewound(0, 1, 2))).isTrue();
-        assertThat(t.head()).isEqualTo(new PartitionHead(0, 1));
+        assertThat(t.head()).isEqualTo(new PartitionHead(0, 1, 0));
         assertThat(LeaseRules.isDeliverable(t, 0, 2)).isTrue();
         assertThat(LeaseRules.isDeliverable(t, 1, 2)).as("its lease was cleared").isTrue();
         assertThat(LeaseRules.heldLease(t, 1, 0, 1, 2)).as("old handle dead").isNull();

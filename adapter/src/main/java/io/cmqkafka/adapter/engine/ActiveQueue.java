@@ -6,18 +6,25 @@ import java.util.LinkedList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A queue whose partitions are being dispatched on this instance, with its waiting long polls.
+ * A queue known to this instance: one dispatcher per partition (active only for the partitions
+ * whose lease shard this instance owns), the receives waiting here, and the peers waiting for
+ * messages on this instance's partitions.
  */
 final class ActiveQueue {
 
-    /** A receive waiting for messages. Guarded by the ActiveQueue's lock. */
+    /**
+     * A receive waiting for messages. Whoever removes it from the queue (a local serve, a remote
+     * pull, the timeout) is the only one that may answer it, so it never gets two sets of leases.
+     */
     static final class Waiter {
         final int max;
         final long visibilityMillis;
         final long deadline;
-        final CompletableFuture<List<PartitionDispatcher.Grant>> result = new CompletableFuture<>();
+        final CompletableFuture<List<PartitionDispatcher.Grant>> local = new CompletableFuture<>();
+        final CompletableFuture<List<ReceivedMessage>> remote = new CompletableFuture<>();
         ScheduledFuture<?> timeout;
 
         Waiter(int max, long visibilityMillis, long deadline) {
@@ -27,35 +34,50 @@ final class ActiveQueue {
         }
     }
 
+    /** A peer waiting until one of {@code partitions} has a deliverable message. */
+    static final class Watcher {
+        final List<Integer> partitions;
+        final CompletableFuture<Boolean> available = new CompletableFuture<>();
+
+        Watcher(List<Integer> partitions) {
+            this.partitions = partitions;
+        }
+    }
+
     final String queueId;
+    final String topic;
     final int queueTag;
     final PartitionDispatcher[] partitions;
-    final CompletableFuture<Void> activated = new CompletableFuture<>();
     private final LinkedList<Waiter> waiters = new LinkedList<>();
+    private final List<Watcher> watchers = new ArrayList<>();
     private int nextPartition;
-    private final java.util.concurrent.atomic.AtomicInteger sendCounter = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger sendCounter = new AtomicInteger();
     private ScheduledFuture<?> wakeUp;
     private long wakeUpAt = Long.MAX_VALUE;
 
-    ActiveQueue(String queueId, PartitionDispatcher[] partitions) {
+    ActiveQueue(String queueId, String topic, PartitionDispatcher[] partitions) {
         this.queueId = queueId;
+        this.topic = topic;
         this.queueTag = ReceiptHandle.tagOf(queueId);
         this.partitions = partitions;
     }
 
-    /** Leases up to {@code max} messages over all partitions, starting at a rotating partition. */
-    synchronized List<PartitionDispatcher.Grant> take(int max, long now, long visibleAt) {
+    int nextSendPartition() {
+        return Math.floorMod(sendCounter.getAndIncrement(), partitions.length);
+    }
+
+    /** Leases up to {@code max} messages over the given partitions (null: all), rotating the start. */
+    synchronized List<PartitionDispatcher.Grant> take(int max, long now, long visibleAt, List<Integer> only) {
         List<PartitionDispatcher.Grant> out = new ArrayList<>();
         int n = partitions.length;
         int start = nextPartition++ % n;
         for (int i = 0; i < n && out.size() < max; i++) {
-            out.addAll(partitions[(start + i) % n].take(max - out.size(), now, visibleAt));
+            int p = (start + i) % n;
+            if (only == null || only.contains(p)) {
+                out.addAll(partitions[p].take(max - out.size(), now, visibleAt));
+            }
         }
         return out;
-    }
-
-    int nextSendPartition() {
-        return Math.floorMod(sendCounter.getAndIncrement(), partitions.length);
     }
 
     boolean blockedByInflight() {
@@ -84,23 +106,56 @@ final class ActiveQueue {
     }
 
     synchronized boolean hasWaiters() {
-        return !waiters.isEmpty();
+        return !waiters.isEmpty() || !watchers.isEmpty();
     }
 
-    /** Serves waiting receives in arrival order while messages are deliverable. */
+    synchronized void addWatcher(Watcher w) {
+        watchers.add(w);
+    }
+
+    synchronized void removeWatcher(Watcher w) {
+        watchers.remove(w);
+    }
+
+    /** Serves waiting receives in arrival order while messages are deliverable, then tells peers. */
     synchronized void serveWaiters(long now) {
         for (Iterator<Waiter> it = waiters.iterator(); it.hasNext();) {
             Waiter w = it.next();
-            List<PartitionDispatcher.Grant> g = take(w.max, now, now + w.visibilityMillis);
+            List<PartitionDispatcher.Grant> g = take(w.max, now, now + w.visibilityMillis, null);
             if (g.isEmpty()) {
-                return;
+                break;
             }
             it.remove();
             if (w.timeout != null) {
                 w.timeout.cancel(false);
             }
-            w.result.complete(g);
+            w.local.complete(g);
         }
+        for (Iterator<Watcher> it = watchers.iterator(); it.hasNext();) {
+            Watcher w = it.next();
+            for (int p : w.partitions) {
+                if (p < partitions.length && partitions[p].hasDeliverable(now)) {
+                    it.remove();
+                    w.available.complete(true);
+                    break;
+                }
+            }
+        }
+    }
+
+    /** Answers every waiting receive with nothing (the queue is gone or its ownership moved). */
+    synchronized void releaseWaiters() {
+        for (Waiter w : waiters) {
+            if (w.timeout != null) {
+                w.timeout.cancel(false);
+            }
+            w.local.complete(List.of());
+        }
+        waiters.clear();
+        for (Watcher w : watchers) {
+            w.available.complete(false);
+        }
+        watchers.clear();
     }
 
     synchronized List<Waiter> drainWaiters() {

@@ -32,12 +32,14 @@ public final class MetadataLog implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(MetadataLog.class);
     static final String QUEUE_PREFIX = "queue/";
+    static final String CLUSTER_PREFIX = "cluster/";
 
     private final String topic;
     private final ObjectMapper json;
     private final KafkaProducer<String, String> producer;
     private final KafkaConsumer<String, String> consumer;
     private final Map<String, QueueRecord> queues = new ConcurrentHashMap<>();
+    private final Map<String, String> cluster = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<Long, CompletableFuture<Void>> waiters = new ConcurrentSkipListMap<>();
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private final Thread tailer;
@@ -101,6 +103,14 @@ public final class MetadataLog implements AutoCloseable {
     }
 
     private void applyRecord(ConsumerRecord<String, String> r) {
+        if (r.key() != null && r.key().startsWith(CLUSTER_PREFIX)) {
+            if (r.value() == null) {
+                cluster.remove(r.key());
+            } else {
+                cluster.put(r.key(), r.value());
+            }
+            return;
+        }
         if (r.key() == null || !r.key().startsWith(QUEUE_PREFIX)) {
             return;
         }
@@ -130,6 +140,26 @@ public final class MetadataLog implements AutoCloseable {
         } catch (Exception e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /**
+     * The shared secret instances use between themselves; created by the first instance. When two
+     * start at once both write one and the log's last value wins for everybody.
+     */
+    public String clusterToken() throws Exception {
+        String key = CLUSTER_PREFIX + "token";
+        String t = cluster.get(key);
+        if (t == null) {
+            byte[] b = new byte[24];
+            new java.security.SecureRandom().nextBytes(b);
+            write(key, java.util.HexFormat.of().formatHex(b)).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            t = cluster.get(key);
+        }
+        return t;
+    }
+
+    public String clusterTokenNow() {
+        return cluster.get(CLUSTER_PREFIX + "token");
     }
 
     public CompletableFuture<Void> removeQueue(String name) {

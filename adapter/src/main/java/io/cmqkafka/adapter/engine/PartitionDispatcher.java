@@ -20,7 +20,7 @@ import java.util.TreeMap;
 final class PartitionDispatcher {
 
     /** One lease granted by {@link #take}: the message and the event to append. */
-    record Grant(int partition, StoredMessage message, LeaseEvent.Leased lease, MessageLease state) {
+    record Grant(int partition, StoredMessage message, LeaseEvent.Leased lease, MessageLease state, long ownerEpoch) {
     }
 
     /** What the fetcher must do after {@link #offer}: seek back and pause when the window is full. */
@@ -51,8 +51,62 @@ final class PartitionDispatcher {
         this.windowCapacityBytes = windowBytes;
     }
 
-    /** (Re)starts from a state loaded out of the lease store; returns where fetching starts. */
-    synchronized long reset(InMemoryLeaseTable loaded) {
+    /** The owner epoch this dispatcher claimed the partition with; sent with every event. */
+    private long ownerEpoch = -1;
+    /** Bumped by {@link #deactivate}, so a load that started before is not installed after. */
+    private long generation;
+    private java.util.concurrent.CompletableFuture<Void> loading;
+
+    /** Starts loading unless loaded or loading; {@code loader} gets the generation to install with. */
+    synchronized java.util.concurrent.CompletableFuture<Void> ensureLoaded(
+            java.util.function.LongFunction<java.util.concurrent.CompletableFuture<Void>> loader) {
+        if (loading == null || loading.isCompletedExceptionally()) {
+            loading = loader.apply(generation);
+        }
+        return loading;
+    }
+
+    synchronized long generation() {
+        return generation;
+    }
+
+    synchronized long ownerEpoch() {
+        return ownerEpoch;
+    }
+
+    /** This instance no longer owns the partition: forget everything, serve nothing. */
+    synchronized void deactivate() {
+        generation++;
+        loading = null;
+        table = null;
+        ownerEpoch = -1;
+        window.clear();
+        windowBytes = 0;
+        paused = false;
+    }
+
+    /** Whether some message is deliverable now (for peers waiting on this partition). */
+    synchronized boolean hasDeliverable(long now) {
+        if (table == null) {
+            return false;
+        }
+        for (StoredMessage m : window.values()) {
+            if (m.deliverAt() <= now && LeaseRules.isDeliverable(table, m.offset(), now)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * (Re)starts from a state loaded out of the lease store and claimed with {@code epoch};
+     * returns where fetching starts, or -1 if the dispatcher was deactivated meanwhile.
+     */
+    synchronized long reset(InMemoryLeaseTable loaded, long epoch, long forGeneration) {
+        if (forGeneration != generation) {
+            return -1;
+        }
+        this.ownerEpoch = epoch;
         this.table = loaded;
         window.clear();
         windowBytes = 0;
@@ -154,7 +208,7 @@ final class PartitionDispatcher {
             }
             LeaseEvent.Leased e = LeaseRules.nextLease(table, m.offset(), now, visibleAt);
             if (LeaseRules.apply(table, e)) {
-                out.add(new Grant(partition, m, e, table.get(m.offset())));
+                out.add(new Grant(partition, m, e, table.get(m.offset()), ownerEpoch));
             }
         }
         return out;

@@ -63,12 +63,25 @@ public final class QueueEngine implements QueueService, AutoCloseable {
     private final MessageFetcher fetcher;
     private final ScheduledExecutorService timers;
     private final Map<String, ActiveQueue> active = new ConcurrentHashMap<>();
+    private final PeerClient peers;
+    private final String selfUrl;
 
     public QueueEngine(EngineSettings settings, EngineClock clock, ObjectMapper json, LeaseStore leases)
             throws InterruptedException {
+        this(settings, clock, json, leases, PeerClient.NONE, null);
+    }
+
+    /**
+     * @param peers   calls to the instances that own other partitions
+     * @param selfUrl this instance's own address as peers see it ({@code http://host:port})
+     */
+    public QueueEngine(EngineSettings settings, EngineClock clock, ObjectMapper json, LeaseStore leases,
+            PeerClient peers, String selfUrl) throws InterruptedException {
         this.settings = settings;
         this.clock = clock;
         this.leases = leases;
+        this.peers = peers;
+        this.selfUrl = selfUrl;
         Properties a = new Properties();
         a.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         this.admin = Admin.create(a);
@@ -87,6 +100,11 @@ public final class QueueEngine implements QueueService, AutoCloseable {
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
         this.metadata = new MetadataLog(settings.bootstrapServers(), settings.metadataTopic(), json);
         this.metadata.start(KAFKA_TIMEOUT);
+        try {
+            this.metadata.clusterToken();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot establish the cluster token", e);
+        }
         this.timers = Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, "cmq-engine-timers");
             t.setDaemon(true);
@@ -94,6 +112,12 @@ public final class QueueEngine implements QueueService, AutoCloseable {
         });
         this.fetcher = new MessageFetcher(settings.bootstrapServers(), settings.topicPrefix() + "fetcher",
                 this::onFetched);
+        leases.setOwnershipListener(new LeaseStore.ShardOwnershipListener() {
+            @Override
+            public void onShardRevoked(int shard) {
+                QueueEngine.this.onShardRevoked(shard);
+            }
+        });
     }
 
     // ---------------------------------------------------------------- queue management
@@ -176,12 +200,11 @@ public final class QueueEngine implements QueueService, AutoCloseable {
     }
 
     private void deactivate(ActiveQueue aq, QueueRecord rec) {
-        for (int p = 0; p < aq.partitions.length; p++) {
-            fetcher.unassign(new TopicPartition(rec.topic(), p));
+        for (PartitionDispatcher d : aq.partitions) {
+            d.deactivate();
+            fetcher.unassign(new TopicPartition(rec.topic(), d.partition));
         }
-        for (ActiveQueue.Waiter w : aq.drainWaiters()) {
-            w.result.completeExceptionally(new QueueException(Kind.QUEUE_NOT_FOUND, "queue was deleted"));
-        }
+        aq.releaseWaiters();
     }
 
     @Override
@@ -202,26 +225,31 @@ public final class QueueEngine implements QueueService, AutoCloseable {
         if (rec == null) {
             return notFound(name);
         }
-        return activate(rec).thenApply(aq -> attributes(rec, aq));
+        return activate(rec).thenCompose(aq -> attributes(rec, aq));
     }
 
-    private QueueAttributes attributes(QueueRecord rec, ActiveQueue aq) {
-        long now = clock.millis();
-        long activeN = 0;
-        long inactive = 0;
-        long delayed = 0;
-        long oldest = 0;
-        for (PartitionDispatcher d : aq.partitions) {
-            PartitionDispatcher.Counters c = d.counters(now);
-            activeN += c.active();
-            inactive += c.inactive();
-            delayed += c.delayed();
-            if (c.oldestEnqueueTime() > 0 && (oldest == 0 || c.oldestEnqueueTime() < oldest)) {
-                oldest = c.oldestEnqueueTime();
-            }
+    /** Counters summed over this instance's partitions and those of every other owner. */
+    private CompletableFuture<QueueAttributes> attributes(QueueRecord rec, ActiveQueue aq) {
+        List<CompletableFuture<long[]>> parts = new ArrayList<>();
+        parts.add(completed(localCounters(aq, null)));
+        for (Map.Entry<String, List<Integer>> owner : remoteOwners(aq).entrySet()) {
+            parts.add(peers.counters(owner.getKey(), rec.name(), rec.queueId(), owner.getValue())
+                    .exceptionally(ex -> new long[4]));
         }
-        return new QueueAttributes(rec.queueId(), rec.name(), rec.settings(), rec.createTime(), rec.lastModifyTime(),
-                activeN, inactive, delayed, 0, oldest / 1000);
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            long[] sum = new long[4];
+            for (CompletableFuture<long[]> f : parts) {
+                long[] c = f.join();
+                sum[0] += c[0];
+                sum[1] += c[1];
+                sum[2] += c[2];
+                if (c[3] > 0 && (sum[3] == 0 || c[3] < sum[3])) {
+                    sum[3] = c[3];
+                }
+            }
+            return new QueueAttributes(rec.queueId(), rec.name(), rec.settings(), rec.createTime(),
+                    rec.lastModifyTime(), sum[0], sum[1], sum[2], 0, sum[3] / 1000);
+        });
     }
 
     @Override
@@ -241,7 +269,7 @@ public final class QueueEngine implements QueueService, AutoCloseable {
         }
         return topicChange.thenCompose(v -> metadata.putQueue(updated))
                 .thenCompose(v -> activate(updated))
-                .thenApply(aq -> attributes(updated, aq));
+                .thenCompose(aq -> attributes(updated, aq));
     }
 
     // ---------------------------------------------------------------- messages
@@ -262,10 +290,16 @@ public final class QueueEngine implements QueueService, AutoCloseable {
             raw.add(bytes);
         }
         return activate(rec).thenCompose(aq -> {
-            long backlog = 0;
+            // Backlog estimate: this instance's partitions, scaled to the whole queue.
+            long local = 0;
+            int owned = 0;
             for (PartitionDispatcher d : aq.partitions) {
-                backlog += d.backlogUpperBound();
+                if (d.isActive()) {
+                    local += d.backlogUpperBound();
+                    owned++;
+                }
             }
+            long backlog = owned == 0 ? 0 : local * aq.partitions.length / owned;
             if (backlog + raw.size() > rec.settings().maxMsgHeapNum()) {
                 return failed(Kind.HEAP_FULL, "queue holds " + backlog + " messages (maxMsgHeapNum "
                         + rec.settings().maxMsgHeapNum() + ")");
@@ -316,46 +350,136 @@ public final class QueueEngine implements QueueService, AutoCloseable {
         int wait = pollingWaitSeconds != null ? pollingWaitSeconds : rec.settings().pollingWaitSeconds();
         long visibility = 1000L * (visibilityTimeoutSeconds != null ? visibilityTimeoutSeconds
                 : rec.settings().visibilityTimeout());
-        return activate(rec).thenCompose(aq -> {
-            long now = clock.millis();
-            List<PartitionDispatcher.Grant> grants = aq.take(max, now, now + visibility);
-            if (!grants.isEmpty()) {
-                return confirm(rec, aq, grants);
+        long deadline = clock.millis() + wait * 1000L;
+        return activate(rec).thenCompose(aq -> takeLocal(rec, aq, max, visibility, null)
+                .thenCompose(got -> got.isEmpty() ? takeRemote(rec, aq, max, visibility) : completed(got))
+                .thenCompose(got -> {
+                    if (!got.isEmpty()) {
+                        return completed(got);
+                    }
+                    // Messages wait behind a window full of leased or delayed ones: say so (CMQ's
+                    // 6070) rather than let the client poll an apparently empty queue.
+                    if (aq.blockedByInflight()) {
+                        return failed(Kind.TOO_MANY_INFLIGHT,
+                                "too many received or delayed messages ahead of waiting ones");
+                    }
+                    if (wait <= 0) {
+                        return completed(List.of());
+                    }
+                    return longPoll(rec, aq, max, visibility, deadline);
+                }));
+    }
+
+    private CompletableFuture<List<ReceivedMessage>> takeLocal(QueueRecord rec, ActiveQueue aq, int max,
+            long visibility, List<Integer> only) {
+        long now = clock.millis();
+        List<PartitionDispatcher.Grant> grants = aq.take(max, now, now + visibility, only);
+        return grants.isEmpty() ? completed(List.of()) : confirm(rec, aq, grants);
+    }
+
+    /** Asks the owners of this queue's other partitions, one after the other, without waiting. */
+    private CompletableFuture<List<ReceivedMessage>> takeRemote(QueueRecord rec, ActiveQueue aq, int max,
+            long visibility) {
+        CompletableFuture<List<ReceivedMessage>> chain = completed(List.of());
+        for (Map.Entry<String, List<Integer>> owner : remoteOwners(aq).entrySet()) {
+            chain = chain.thenCompose(got -> !got.isEmpty() ? completed(got)
+                    : peers.receive(owner.getKey(), rec.name(), rec.queueId(), owner.getValue(), max, visibility)
+                            .exceptionally(ex -> {
+                                LOG.debugf("receive from %s failed: %s", owner.getKey(), ex.getMessage());
+                                return List.of();
+                            }));
+        }
+        return chain;
+    }
+
+    /**
+     * Waits for a message on any partition of the queue: a local waiter for this instance's
+     * partitions, and for each other owner a wait-then-pull loop. The waiter object makes sure
+     * that only one of them answers.
+     */
+    private CompletableFuture<List<ReceivedMessage>> longPoll(QueueRecord rec, ActiveQueue aq, int max,
+            long visibility, long deadline) {
+        ActiveQueue.Waiter w = new ActiveQueue.Waiter(max, visibility, deadline);
+        aq.addWaiter(w);
+        w.timeout = timers.schedule(() -> {
+            if (aq.removeWaiter(w)) {
+                w.local.complete(List.of());
             }
-            // Messages wait behind a window full of leased or delayed ones: say so (CMQ's 6070)
-            // rather than let the client poll an apparently empty queue.
-            if (aq.blockedByInflight()) {
-                return failed(Kind.TOO_MANY_INFLIGHT, "too many received or delayed messages ahead of waiting ones");
-            }
-            if (wait <= 0) {
-                return CompletableFuture.completedFuture(List.<ReceivedMessage>of());
-            }
-            ActiveQueue.Waiter w = new ActiveQueue.Waiter(max, visibility, now + wait * 1000L);
-            aq.addWaiter(w);
-            w.timeout = timers.schedule(() -> {
-                if (aq.removeWaiter(w)) {
-                    w.result.complete(List.of());
+        }, Math.max(1, deadline - clock.millis()), TimeUnit.MILLISECONDS);
+        aq.serveWaiters(clock.millis()); // a message may have come in meanwhile
+        scheduleWakeUp(aq);
+        for (Map.Entry<String, List<Integer>> owner : remoteOwners(aq).entrySet()) {
+            awaitRemote(rec, aq, w, owner.getKey(), owner.getValue());
+        }
+        CompletableFuture<List<ReceivedMessage>> local = w.local.thenCompose(
+                g -> g.isEmpty() ? completed(List.<ReceivedMessage>of()) : confirm(rec, aq, g));
+        return local.applyToEither(w.remote, x -> x);
+    }
+
+    private void awaitRemote(QueueRecord rec, ActiveQueue aq, ActiveQueue.Waiter w, String owner,
+            List<Integer> parts) {
+        long left = w.deadline - clock.millis();
+        if (left <= 0 || w.local.isDone() || w.remote.isDone()) {
+            return;
+        }
+        peers.await(owner, rec.name(), rec.queueId(), parts, left).whenComplete((available, ex) -> {
+            if (ex != null || !Boolean.TRUE.equals(available)) {
+                if (ex != null && w.deadline - clock.millis() > 1000) {
+                    timers.schedule(() -> awaitRemote(rec, aq, w, owner, parts), 500, TimeUnit.MILLISECONDS);
                 }
-            }, wait * 1000L, TimeUnit.MILLISECONDS);
-            aq.serveWaiters(clock.millis()); // a message may have come in meanwhile
-            scheduleWakeUp(aq);
-            return w.result.thenCompose(g -> g.isEmpty() ? CompletableFuture.completedFuture(List.<ReceivedMessage>of())
-                    : confirm(rec, aq, g));
+                return;
+            }
+            if (!aq.removeWaiter(w)) {
+                return; // answered already
+            }
+            peers.receive(owner, rec.name(), rec.queueId(), parts, w.max, w.visibilityMillis)
+                    .exceptionally(e -> List.of())
+                    .thenAccept(got -> {
+                        if (!got.isEmpty()) {
+                            w.timeout.cancel(false);
+                            w.remote.complete(got);
+                        } else if (w.deadline > clock.millis()) {
+                            aq.addWaiter(w); // someone else was faster: keep waiting
+                            aq.serveWaiters(clock.millis());
+                            awaitRemote(rec, aq, w, owner, parts);
+                        } else {
+                            w.local.complete(List.of());
+                        }
+                    });
         });
     }
 
+    /** Owner URL to the partitions of this queue it owns, for partitions this instance does not own. */
+    private Map<String, List<Integer>> remoteOwners(ActiveQueue aq) {
+        Map<String, List<Integer>> out = new java.util.LinkedHashMap<>();
+        for (PartitionDispatcher d : aq.partitions) {
+            int shard = leases.shardOf(d.qp);
+            if (leases.isLocal(shard)) {
+                continue;
+            }
+            leases.ownerOf(shard).ifPresent(h -> {
+                String url = "http://" + h.host() + ":" + h.port();
+                if (!url.equals(selfUrl)) {
+                    out.computeIfAbsent(url, k -> new ArrayList<>()).add(d.partition);
+                }
+            });
+        }
+        return out;
+    }
+
     /** Appends the lease events; the receive is answered only once Kafka has them. */
-    private CompletionStage<List<ReceivedMessage>> confirm(QueueRecord rec, ActiveQueue aq,
+    private CompletableFuture<List<ReceivedMessage>> confirm(QueueRecord rec, ActiveQueue aq,
             List<PartitionDispatcher.Grant> grants) {
         List<CompletableFuture<Void>> acks = new ArrayList<>(grants.size());
         for (PartitionDispatcher.Grant g : grants) {
-            acks.add(leases.append(qp(rec, g.partition()), g.lease()));
+            PartitionDispatcher d = aq.partitions[g.partition()];
+            acks.add(leases.append(d.qp, g.lease(), g.ownerEpoch()));
         }
         return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).handle((v, ex) -> {
             if (ex != null) {
                 // The mirror holds leases Kafka may not have: reload it from the store.
-                for (PartitionDispatcher d : aq.partitions) {
-                    resync(rec, d);
+                for (PartitionDispatcher.Grant g : grants) {
+                    resync(rec, aq.partitions[g.partition()]);
                 }
                 throw unavailable("recording leases of queue " + rec.name(), ex);
             }
@@ -380,29 +504,23 @@ public final class QueueEngine implements QueueService, AutoCloseable {
             return notFound(queue);
         }
         return activate(rec).thenCompose(aq -> {
-            long now = clock.millis();
             List<CompletableFuture<Kind>> outcomes = new ArrayList<>(receiptHandles.size());
             for (String s : receiptHandles) {
                 ReceiptHandle h = ReceiptHandle.decode(s);
                 if (h == null || h.queueTag() != aq.queueTag || h.partition() >= aq.partitions.length) {
-                    outcomes.add(CompletableFuture.completedFuture(Kind.INVALID_RECEIPT_HANDLE));
+                    outcomes.add(completed(Kind.INVALID_RECEIPT_HANDLE));
                     continue;
                 }
                 PartitionDispatcher d = aq.partitions[h.partition()];
-                LeaseEvent.Deleted e = d.delete(h, now);
-                if (e == null) {
-                    outcomes.add(CompletableFuture.completedFuture(Kind.INVALID_RECEIPT_HANDLE));
-                } else if (e == PartitionDispatcher.ALREADY_DELETED) {
-                    outcomes.add(CompletableFuture.completedFuture(null));
+                int shard = leases.shardOf(d.qp);
+                if (leases.isLocal(shard)) {
+                    outcomes.add(deleteLocal(rec, d, h));
                 } else {
-                    outcomes.add(leases.append(d.qp, e).handle((v, ex) -> {
-                        if (ex != null) {
-                            LOG.warnf("delete in %s not acknowledged: %s", d.qp, ex.getMessage());
-                            resync(rec, d);
-                            return Kind.UNAVAILABLE;
-                        }
-                        return null;
-                    }));
+                    outcomes.add(leases.ownerOf(shard)
+                            .map(o -> peers.delete("http://" + o.host() + ":" + o.port(), rec.name(), rec.queueId(),
+                                    List.of(s)).thenApply(l -> l.get(0))
+                                    .exceptionally(ex -> Kind.UNAVAILABLE))
+                            .orElse(completed(Kind.UNAVAILABLE)));
                 }
             }
             return CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new))
@@ -410,44 +528,156 @@ public final class QueueEngine implements QueueService, AutoCloseable {
         });
     }
 
-    // ---------------------------------------------------------------- activation and wake-ups
-
-    private CompletableFuture<ActiveQueue> activate(QueueRecord rec) {
-        ActiveQueue existing = active.get(rec.queueId());
-        if (existing != null) {
-            return existing.activated.thenApply(v -> existing);
-        }
-        PartitionDispatcher[] ds = new PartitionDispatcher[rec.partitions()];
-        for (int p = 0; p < ds.length; p++) {
-            ds[p] = new PartitionDispatcher(qp(rec, p), settings.windowMessages(), settings.windowBytes());
-        }
-        ActiveQueue fresh = new ActiveQueue(rec.queueId(), ds);
-        ActiveQueue raced = active.putIfAbsent(rec.queueId(), fresh);
-        if (raced != null) {
-            return raced.activated.thenApply(v -> raced);
-        }
-        List<CompletableFuture<Void>> loads = new ArrayList<>();
-        for (PartitionDispatcher d : ds) {
-            loads.add(load(rec, d));
-        }
-        CompletableFuture.allOf(loads.toArray(CompletableFuture[]::new)).whenComplete((v, ex) -> {
-            if (ex != null) {
-                active.remove(rec.queueId(), fresh);
-                fresh.activated.completeExceptionally(unavailable("activating queue " + rec.name(), ex));
-            } else {
-                fresh.activated.complete(null);
+    private CompletableFuture<Kind> deleteLocal(QueueRecord rec, PartitionDispatcher d, ReceiptHandle h) {
+        return d.ensureLoaded(gen -> load(rec, d, gen)).thenCompose(v -> {
+            long epoch = d.ownerEpoch();
+            LeaseEvent.Deleted e = d.delete(h, clock.millis());
+            if (e == null) {
+                return completed(Kind.INVALID_RECEIPT_HANDLE);
+            } else if (e == PartitionDispatcher.ALREADY_DELETED) {
+                return completed((Kind) null);
             }
+            return leases.append(d.qp, e, epoch).handle((x, ex) -> {
+                if (ex != null) {
+                    LOG.warnf("delete in %s not acknowledged: %s", d.qp, ex.getMessage());
+                    resync(rec, d);
+                    return Kind.UNAVAILABLE;
+                }
+                return (Kind) null;
+            });
         });
-        return fresh.activated.thenApply(v -> fresh);
     }
 
-    /** Waits until the store has every earlier event of the partition, then starts from its state. */
-    private CompletableFuture<Void> load(QueueRecord rec, PartitionDispatcher d) {
+    // ---------------------------------------------------------------- serving peers
+
+    /** The current shared secret of the cluster's internal calls. */
+    public String clusterToken() {
+        return metadata.clusterTokenNow();
+    }
+
+    private QueueRecord recordFor(String queue, String queueId) {
+        QueueRecord rec = metadata.queue(queue);
+        if (rec == null || !rec.queueId().equals(queueId)) {
+            throw new QueueException(Kind.QUEUE_NOT_FOUND, "queue " + queue + " does not exist");
+        }
+        return rec;
+    }
+
+    /** A peer's receive on partitions this instance owns (those it no longer owns are skipped). */
+    public CompletableFuture<List<ReceivedMessage>> serveReceive(String queue, String queueId, List<Integer> parts,
+            int max, long visibilityMillis) {
+        QueueRecord rec = recordFor(queue, queueId);
+        return activate(rec).thenCompose(aq -> takeLocal(rec, aq, max, visibilityMillis, parts));
+    }
+
+    /** Completes true when one of {@code parts} has a deliverable message, false after {@code waitMillis}. */
+    public CompletableFuture<Boolean> serveAwait(String queue, String queueId, List<Integer> parts, long waitMillis) {
+        QueueRecord rec = recordFor(queue, queueId);
+        return activate(rec).thenCompose(aq -> {
+            ActiveQueue.Watcher w = new ActiveQueue.Watcher(parts);
+            aq.addWatcher(w);
+            aq.serveWaiters(clock.millis());
+            scheduleWakeUp(aq);
+            timers.schedule(() -> {
+                aq.removeWatcher(w);
+                w.available.complete(false);
+            }, Math.max(1, waitMillis), TimeUnit.MILLISECONDS);
+            return w.available;
+        });
+    }
+
+    public CompletableFuture<List<Kind>> serveDelete(String queue, String queueId, List<String> handles) {
+        QueueRecord rec = recordFor(queue, queueId);
+        return activate(rec).thenCompose(aq -> {
+            List<CompletableFuture<Kind>> outcomes = new ArrayList<>();
+            for (String s : handles) {
+                ReceiptHandle h = ReceiptHandle.decode(s);
+                if (h == null || h.queueTag() != aq.queueTag || h.partition() >= aq.partitions.length
+                        || !leases.isLocal(leases.shardOf(aq.partitions[h.partition()].qp))) {
+                    outcomes.add(completed(h == null ? Kind.INVALID_RECEIPT_HANDLE : Kind.UNAVAILABLE));
+                } else {
+                    outcomes.add(deleteLocal(rec, aq.partitions[h.partition()], h));
+                }
+            }
+            return CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new))
+                    .thenApply(v -> outcomes.stream().map(CompletableFuture::join).toList());
+        });
+    }
+
+    public CompletableFuture<long[]> serveCounters(String queue, String queueId, List<Integer> parts) {
+        QueueRecord rec = recordFor(queue, queueId);
+        return activate(rec).thenApply(aq -> localCounters(aq, parts));
+    }
+
+    /** active, inactive, delayed, oldest enqueue time (ms, 0 = none) over local partitions. */
+    private long[] localCounters(ActiveQueue aq, List<Integer> only) {
+        long now = clock.millis();
+        long[] c = new long[4];
+        for (PartitionDispatcher d : aq.partitions) {
+            if ((only != null && !only.contains(d.partition)) || !leases.isLocal(leases.shardOf(d.qp))) {
+                continue;
+            }
+            PartitionDispatcher.Counters pc = d.counters(now);
+            c[0] += pc.active();
+            c[1] += pc.inactive();
+            c[2] += pc.delayed();
+            if (pc.oldestEnqueueTime() > 0 && (c[3] == 0 || pc.oldestEnqueueTime() < c[3])) {
+                c[3] = pc.oldestEnqueueTime();
+            }
+        }
+        return c;
+    }
+
+    // ---------------------------------------------------------------- activation and wake-ups
+
+    /** The queue's dispatchers, with those of partitions this instance owns loaded. */
+    private CompletableFuture<ActiveQueue> activate(QueueRecord rec) {
+        ActiveQueue aq = active.computeIfAbsent(rec.queueId(), id -> {
+            PartitionDispatcher[] ds = new PartitionDispatcher[rec.partitions()];
+            for (int p = 0; p < ds.length; p++) {
+                ds[p] = new PartitionDispatcher(qp(rec, p), settings.windowMessages(), settings.windowBytes());
+            }
+            return new ActiveQueue(rec.queueId(), rec.topic(), ds);
+        });
+        List<CompletableFuture<Void>> loads = new ArrayList<>();
+        for (PartitionDispatcher d : aq.partitions) {
+            if (leases.isLocal(leases.shardOf(d.qp))) {
+                loads.add(d.ensureLoaded(gen -> load(rec, d, gen)));
+            }
+        }
+        if (loads.isEmpty()) {
+            return completed(aq);
+        }
+        return CompletableFuture.allOf(loads.toArray(CompletableFuture[]::new)).handle((v, ex) -> {
+            if (ex != null) {
+                throw unavailable("activating queue " + rec.name(), ex);
+            }
+            return aq;
+        });
+    }
+
+    /**
+     * Takes a partition over: waits until the store has every earlier event, loads its state,
+     * claims it with the next owner epoch (so events of an earlier owner are ignored from now
+     * on), and starts fetching from the low watermark.
+     */
+    private CompletableFuture<Void> load(QueueRecord rec, PartitionDispatcher d, long generation) {
         return leases.barrier(d.qp)
                 .orTimeout(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .thenApplyAsync(v -> leases.load(d.qp), timers)
                 .thenCompose(table -> {
-                    long from = d.reset(table);
+                    long epoch = table.head().ownerEpoch() + 1;
+                    LeaseEvent.Claimed claim = new LeaseEvent.Claimed(epoch);
+                    io.cmqkafka.lease.LeaseRules.apply(table, claim);
+                    return leases.append(d.qp, claim, epoch).thenApply(v -> {
+                        long from = d.reset(table, epoch, generation);
+                        if (from < 0) {
+                            throw new QueueException(Kind.UNAVAILABLE, "partition " + d.qp + " moved while loading");
+                        }
+                        return from;
+                    });
+                })
+                .thenCompose(from -> {
                     TopicPartition tp = new TopicPartition(rec.topic(), d.partition);
                     if (fetcher.isAssigned(tp)) {
                         fetcher.seek(tp, from);
@@ -461,17 +691,38 @@ public final class QueueEngine implements QueueService, AutoCloseable {
     }
 
     private void resync(QueueRecord rec, PartitionDispatcher d) {
-        load(rec, d).whenComplete((v, ex) -> {
-            if (ex != null) {
-                LOG.errorf(ex, "cannot reload lease state of %s", d.qp);
+        d.deactivate();
+        if (leases.isLocal(leases.shardOf(d.qp))) {
+            d.ensureLoaded(gen -> load(rec, d, gen)).whenComplete((v, ex) -> {
+                if (ex != null) {
+                    LOG.errorf(ex, "cannot reload lease state of %s", d.qp);
+                }
+            });
+        }
+    }
+
+    /** Stream thread, before a shard is handed over: stop its dispatchers at once. */
+    private void onShardRevoked(int shard) {
+        for (ActiveQueue aq : active.values()) {
+            boolean touched = false;
+            for (PartitionDispatcher d : aq.partitions) {
+                if (leases.shardOf(d.qp) == shard) {
+                    d.deactivate();
+                    fetcher.unassign(new TopicPartition(aq.topic, d.partition));
+                    touched = true;
+                }
             }
-        });
+            if (touched) {
+                aq.releaseWaiters();
+            }
+        }
     }
 
     /** Fetcher thread: new messages, or offsets that hold none. */
     private void onFetched(PartitionDispatcher d, List<LeaseEvent> toAppend, boolean newMessages) {
+        long epoch = d.ownerEpoch();
         for (LeaseEvent e : toAppend) {
-            leases.append(d.qp, e);
+            leases.append(d.qp, e, epoch);
         }
         if (newMessages) {
             ActiveQueue aq = active.get(d.qp.queueId().toString());
@@ -504,6 +755,10 @@ public final class QueueEngine implements QueueService, AutoCloseable {
         for (ActiveQueue aq : active.values()) {
             aq.serveWaiters(clock.millis());
         }
+    }
+
+    private static <T> CompletableFuture<T> completed(T v) {
+        return CompletableFuture.completedFuture(v);
     }
 
     // ---------------------------------------------------------------- helpers

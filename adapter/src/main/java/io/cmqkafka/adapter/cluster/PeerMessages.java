@@ -1,0 +1,31 @@
+package io.cmqkafka.adapter.cluster;
+
+import io.cmqkafka.adapter.engine.ReceivedMessage;
+import java.util.List;
+
+/** JSON bodies of the calls between instances (path /cmq-internal/v1/...). */
+final class PeerMessages {
+
+    private PeerMessages() {
+    }
+
+    record PartitionsRequest(String queue, String queueId, List<Integer> partitions, int max, long millis,
+            List<String> receiptHandles) {
+    }
+
+    record ReceiveReply(List<ReceivedMessage> messages) {
+    }
+
+    record AwaitReply(boolean available) {
+    }
+
+    /** One entry per handle: null when deleted, else the engine's failure kind. */
+    record DeleteReply(List<String> outcomes) {
+    }
+
+    record CountersReply(long[] counters) {
+    }
+
+    record ErrorReply(String kind, String message) {
+    }
+}
