@@ -146,6 +146,9 @@ final class PartitionDispatcher {
      * (transaction markers, retention): they are returned as a Skipped event to append.
      */
     synchronized FetchControl offer(List<StoredMessage> batch, long positionAfter, long end, List<LeaseEvent> toAppend) {
+        if (table == null) {
+            return FetchControl.CONTINUE; // deactivated; the fetcher drops the partition shortly
+        }
         for (StoredMessage m : batch) {
             if (m.offset() < nextFetch) {
                 continue; // re-delivered after a seek
