@@ -82,7 +82,14 @@ public class ServiceRuntime {
                 config.lease().standbyReplicas(), advertisedHost() + ":" + httpPort,
                 Duration.ofMillis(config.lease().sweepIntervalMs())));
         leaseStore.start();
-        leaseStore.awaitRunning(Duration.ofSeconds(60));
+        try {
+            // A lone instance owns every shard once RUNNING; in a cluster an instance can serve
+            // (by forwarding) while its own shards are still being restored, so do not wait forever.
+            leaseStore.awaitRunning(Duration.ofSeconds(120));
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.warnf("lease store not running yet (%s); serving through the other instances meanwhile",
+                    leaseStore.streams().state());
+        }
         String self = "http://" + advertisedHost() + ":" + httpPort;
         engine = new QueueEngine(settings, clock, json, leaseStore,
                 new io.cmqkafka.adapter.cluster.HttpPeerClient(json, () -> engine.clusterToken()), self);

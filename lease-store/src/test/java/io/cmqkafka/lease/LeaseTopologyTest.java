@@ -114,6 +114,31 @@ class LeaseTopologyTest {
         }
     }
 
+    void pipeAs(long ownerEpoch, LeaseEvent e) {
+        org.apache.kafka.common.header.internals.RecordHeaders h = new org.apache.kafka.common.header.internals.RecordHeaders();
+        h.add(LeaseTopology.OWNER_EPOCH_HEADER, java.nio.ByteBuffer.allocate(8).putLong(ownerEpoch).array());
+        events.pipeInput(new org.apache.kafka.streams.test.TestRecord<>(QP.toBytes(), LeaseCodec.encode(e), h));
+    }
+
+    @Test
+    void eventsOfAnOwnerThatLostThePartitionAreIgnored() {
+        long t0 = now();
+        pipeAs(1, new LeaseEvent.Claimed(1));
+        pipeAs(1, new Leased(0, 0, 1, t0 + 30_000, t0));
+        pipeAs(2, new LeaseEvent.Claimed(2)); // a new owner took over
+        pipeAs(1, new Deleted(0, 0, 1, t0 + 1)); // the old owner, too late: ignored
+        pipeAs(1, new Leased(1, 0, 1, t0 + 30_000, t0)); // ignored
+        KeyValueStore<Bytes, byte[]> entries = driver.getKeyValueStore(LeaseTopology.ENTRIES_STORE);
+        MessageLease l0 = LeaseCodec.decodeLease(entries.get(Bytes.wrap(LeaseCodec.entryKey(QP.toBytes(), 0))));
+        assertThat(l0.state()).isEqualTo(MessageLease.State.LEASED);
+        assertThat(entries.get(Bytes.wrap(LeaseCodec.entryKey(QP.toBytes(), 1)))).isNull();
+        pipeAs(2, new Deleted(0, 0, 1, t0 + 2)); // the current owner's delete applies
+        KeyValueStore<Bytes, byte[]> heads = driver.getKeyValueStore(LeaseTopology.HEADS_STORE);
+        PartitionHead head = LeaseCodec.decodeHead(heads.get(Bytes.wrap(QP.toBytes())));
+        assertThat(head.lowWatermark()).isEqualTo(1);
+        assertThat(head.ownerEpoch()).isEqualTo(2);
+    }
+
     @Test
     void barriersAndDroppedQueues() {
         long t0 = now();

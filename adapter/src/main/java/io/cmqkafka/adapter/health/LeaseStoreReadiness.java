@@ -7,7 +7,11 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready while the lease store's Streams application is running (not while it rebalances). */
+/**
+ * Ready while the lease store's Streams application runs or rebalances: during a rebalance an
+ * instance still serves (shards it keeps, forwarding for the others), and marking every instance
+ * unready at each membership change would take the whole cluster out of a load balancer.
+ */
 @Readiness
 @ApplicationScoped
 public class LeaseStoreReadiness implements HealthCheck {
@@ -18,7 +22,7 @@ public class LeaseStoreReadiness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         String state = runtime.leaseStoreState();
-        return HealthCheckResponse.named("lease-store").status("RUNNING".equals(state))
+        return HealthCheckResponse.named("lease-store").status("RUNNING".equals(state) || "REBALANCING".equals(state))
                 .withData("state", state).build();
     }
 }

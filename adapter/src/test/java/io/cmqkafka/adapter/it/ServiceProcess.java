@@ -53,7 +53,7 @@ public final class ServiceProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("service.log").toFile()))
                 .start();
-        awaitReady(Duration.ofSeconds(90));
+        awaitReady(Duration.ofSeconds(180)); // generous: a loaded 2-core machine restores slowly
         return this;
     }
 
