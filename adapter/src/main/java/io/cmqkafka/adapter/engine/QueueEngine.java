@@ -289,7 +289,13 @@ public final class QueueEngine implements QueueService, AutoCloseable {
             }
             raw.add(bytes);
         }
-        return activate(rec).thenCompose(aq -> {
+        // Sends never wait for (or fail with) the loading of lease state: any instance can append.
+        ActiveQueue known = active.get(rec.queueId());
+        CompletableFuture<ActiveQueue> ready = known != null ? completed(known) : activate(rec);
+        if (known != null) {
+            activate(rec); // keeps owned partitions loaded, in the background
+        }
+        return ready.thenCompose(aq -> {
             // Backlog estimate: this instance's partitions, scaled to the whole queue.
             long local = 0;
             int owned = 0;
@@ -648,9 +654,11 @@ public final class QueueEngine implements QueueService, AutoCloseable {
         if (loads.isEmpty()) {
             return completed(aq);
         }
+        // A partition that cannot be loaded now (its shard is moving) is simply not served by this
+        // instance for the moment; the others still are.
         return CompletableFuture.allOf(loads.toArray(CompletableFuture[]::new)).handle((v, ex) -> {
             if (ex != null) {
-                throw unavailable("activating queue " + rec.name(), ex);
+                LOG.debugf("queue %s: some partitions not loaded: %s", rec.name(), ex.getMessage());
             }
             return aq;
         });
