@@ -290,12 +290,9 @@ public final class QueueEngine implements QueueService, AutoCloseable {
             raw.add(bytes);
         }
         // Sends never wait for (or fail with) the loading of lease state: any instance can append.
-        ActiveQueue known = active.get(rec.queueId());
-        CompletableFuture<ActiveQueue> ready = known != null ? completed(known) : activate(rec);
-        if (known != null) {
-            activate(rec); // keeps owned partitions loaded, in the background
-        }
-        return ready.thenCompose(aq -> {
+        ActiveQueue queueState = activeQueue(rec);
+        activate(rec); // loads owned partitions in the background; the send does not wait for it
+        return completed(queueState).thenCompose(aq -> {
             // Backlog estimate: this instance's partitions, scaled to the whole queue.
             long local = 0;
             int owned = 0;
@@ -637,14 +634,18 @@ public final class QueueEngine implements QueueService, AutoCloseable {
     // ---------------------------------------------------------------- activation and wake-ups
 
     /** The queue's dispatchers, with those of partitions this instance owns loaded. */
-    private CompletableFuture<ActiveQueue> activate(QueueRecord rec) {
-        ActiveQueue aq = active.computeIfAbsent(rec.queueId(), id -> {
+    private ActiveQueue activeQueue(QueueRecord rec) {
+        return active.computeIfAbsent(rec.queueId(), id -> {
             PartitionDispatcher[] ds = new PartitionDispatcher[rec.partitions()];
             for (int p = 0; p < ds.length; p++) {
                 ds[p] = new PartitionDispatcher(qp(rec, p), settings.windowMessages(), settings.windowBytes());
             }
             return new ActiveQueue(rec.queueId(), rec.topic(), ds);
         });
+    }
+
+    private CompletableFuture<ActiveQueue> activate(QueueRecord rec) {
+        ActiveQueue aq = activeQueue(rec);
         List<CompletableFuture<Void>> loads = new ArrayList<>();
         for (PartitionDispatcher d : aq.partitions) {
             if (leases.isLocal(leases.shardOf(d.qp))) {
