@@ -92,8 +92,8 @@ public final class CmqRequest {
         long n;
         try {
             n = Long.parseLong(v);
-        } catch (NumberFormatException tooManyDigits) {
-            throw CmqError.OUT_OF_RANGE.exception(p.name());
+        } catch (NumberFormatException tooManyDigits) { // beyond 64 bits: out of any range
+            throw p.outOfRange().exception(p.name());
         }
         return p.check(n);
     }
