@@ -117,6 +117,17 @@ final class HostileHttp implements Closeable {
 
     /** Sends a complete request and reads its response; a server that closes without answer gives CLOSED. */
     Response exchange(byte[] request, int timeoutMillis) throws IOException {
+        boolean reused = isOpen();
+        Response r = exchangeOnce(request, timeoutMillis);
+        if (r.status() < 0 && reused) {
+            // The server had closed the idle keep-alive connection: send again on a new one, as okhttp and
+            // the Python SDK do.
+            r = exchangeOnce(request, timeoutMillis);
+        }
+        return r;
+    }
+
+    private Response exchangeOnce(byte[] request, int timeoutMillis) throws IOException {
         try {
             write(request);
         } catch (IOException e) { // closed by the server while we wrote (e.g. after a previous error)
