@@ -24,7 +24,7 @@ public final class ActionRegistry {
     public ActionHandler find(String action) {
         ActionHandler h = handlers.get(key(action));
         if (h == null) {
-            throw CmqError.UNKNOWN_ACTION.exception(action);
+            throw CmqError.UNKNOWN_ACTION.exception(Limits.echo(action));
         }
         return h;
     }

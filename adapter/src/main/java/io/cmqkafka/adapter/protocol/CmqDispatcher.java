@@ -23,14 +23,24 @@ public class CmqDispatcher {
     private static final Logger LOG = Logger.getLogger(CmqDispatcher.class);
 
     private final ActionRegistry registry;
+    private final RequestGuard guard;
 
     @Inject
-    public CmqDispatcher(@All List<ActionFamily> families) {
-        this(new ActionRegistry(families));
+    public CmqDispatcher(@All List<ActionFamily> families, RequestGuard guard) {
+        this(new ActionRegistry(families), guard);
+    }
+
+    public CmqDispatcher(List<? extends ActionFamily> families) {
+        this(new ActionRegistry(families), RequestGuard.NONE);
     }
 
     public CmqDispatcher(ActionRegistry registry) {
+        this(registry, RequestGuard.NONE);
+    }
+
+    public CmqDispatcher(ActionRegistry registry, RequestGuard guard) {
         this.registry = registry;
+        this.guard = guard;
     }
 
     /** The JSON reply for one request; {@code form} is the POST body or the GET query string. */
@@ -41,7 +51,8 @@ public class CmqDispatcher {
         try {
             params = FormParser.parse(form);
             CmqRequest request = new CmqRequest(method, host, path, params);
-            // Signature verification slots in here, before the handler runs.
+            // Signature, replay window, permissions and rate limits, before the action is even looked up.
+            guard.check(request);
             result = registry.find(request.action()).handle(request);
             if (result == null) {
                 throw new IllegalStateException("handler for " + request.action() + " returned null");

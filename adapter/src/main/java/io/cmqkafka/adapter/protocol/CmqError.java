@@ -13,7 +13,7 @@ public enum CmqError {
     INVALID_PARAMETERS(4000, 10000, "invalid request parameters"),
     MISSING_PARAMETER(4000, 10010, "lacked of required parameters: %s"),
     QUEUE_NAME_FORMAT(4000, 10020, "queue name format error"),
-    /** Bad percent-encoding or UTF-8; the argument says where. */
+    /** Bad percent-encoding or UTF-8, too many parameters; the argument says what and where. */
     BAD_ENCODING(4000, 10110, "request parameters error: %s"),
     EMPTY_MESSAGE_BODY(4000, 10120, "message body can't be empty"),
     KEY_FORMAT(4000, 10310, "error: parameter %s key format error"),
@@ -24,9 +24,20 @@ public enum CmqError {
     NOT_CONSECUTIVE(4000, 10380, "%s parameter is not consequent"),
     BAD_METHOD(4000, 10410, "unexpected http %s only GET or POST is supported"),
     REQUEST_TOO_LARGE(4000, 10420, "cannot parse %s, or request size is more than 1MB"),
+    /** A key's permissions (cmq.auth.permissions) do not cover this action or queue. */
+    NO_PERMISSION(4000, 10461, "no cam authentication: %s"),
     UNKNOWN_ACTION(4000, 10430, "action name %s is not existed"),
     DELAY_OUT_OF_RANGE(4000, 10692, "delay seconds is out of range"),
     REWIND_OVER_RETENTION(4000, 10700, "rewindSeconds cannot be greater than msgRetentionSeconds"),
+
+    // Authentication and admission (cmq-api.md §1.4, §3.2; 4500 is the generic Tencent v2 code).
+    /** Signature missing or wrong; the argument says which, never what the right one would be. */
+    AUTH_FAILED(4100, 10030, "authentication failed: %s"),
+    UNKNOWN_SECRET_ID(4100, 10270, "secret id is not existed"),
+    /** Timestamp outside the window, or a Nonce used again; the argument says which. */
+    REPLAY(4500, 4500, "request replay attack: %s"),
+    /** Rate limit (cmq.rate-limit) of the key or the queue; the argument says which. */
+    QPS_THROTTLING(4420, 10250, "qps throttling: %s"),
 
     // Queue and message errors.
     QUEUE_NOT_FOUND(4440, 10100, "queue is not existed, or deleted"),

@@ -92,8 +92,8 @@ public final class CmqRequest {
         long n;
         try {
             n = Long.parseLong(v);
-        } catch (NumberFormatException tooManyDigits) {
-            throw CmqError.OUT_OF_RANGE.exception(p.name());
+        } catch (NumberFormatException tooManyDigits) { // beyond 64 bits: out of any range
+            throw p.outOfRange().exception(p.name());
         }
         return p.check(n);
     }
@@ -133,10 +133,10 @@ public final class CmqRequest {
             }
             String index = e.getKey().substring(prefix.length());
             if (!INDEX.matcher(index).matches()) {
-                throw CmqError.KEY_FORMAT.exception(e.getKey());
+                throw CmqError.KEY_FORMAT.exception(Limits.echo(e.getKey()));
             }
             if (items.put(Integer.parseInt(index), e.getValue()) != null) { // "x.1" and "x.01"
-                throw CmqError.NOT_REPEATABLE.exception(e.getKey());
+                throw CmqError.NOT_REPEATABLE.exception(Limits.echo(e.getKey()));
             }
         }
         if (items.isEmpty()) {

@@ -37,7 +37,10 @@ public final class FormParser {
                     throw CmqError.KEY_FORMAT.exception("\"\"");
                 }
                 if (params.putIfAbsent(name, value) != null) {
-                    throw CmqError.NOT_REPEATABLE.exception(name);
+                    throw CmqError.NOT_REPEATABLE.exception(Limits.echo(name));
+                }
+                if (params.size() > Limits.MAX_PARAMETERS) {
+                    throw CmqError.BAD_ENCODING.exception("more than " + Limits.MAX_PARAMETERS + " parameters");
                 }
             }
             start = end + 1;

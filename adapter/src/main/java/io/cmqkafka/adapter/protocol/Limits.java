@@ -32,6 +32,14 @@ public final class Limits {
 
     /** Whole request (POST body or GET query string), bytes as received: 4000/10420 beyond. */
     public static final int MAX_REQUEST_BYTES = 1 << 20;
+    /**
+     * Parameters of one request (names are not restricted: SDKs sign unknown ones). The SDKs send at most
+     * about 30; the cap bounds the memory a 1 MiB body of {@code a&b&c...} would take once parsed.
+     */
+    public static final int MAX_PARAMETERS = 1000;
+    /** Longest client-supplied text (a name, an action) echoed back in an error message. */
+    public static final int MAX_ECHO_CHARS = 64;
+
     /** One message body, UTF-8 bytes; the queue's maxMsgSize is enforced by the engine. */
     public static final int MIN_MSG_BODY_BYTES = 1;
     public static final int MAX_MSG_BODY_BYTES = 1 << 20;
@@ -69,6 +77,23 @@ public final class Limits {
     // client paging by offset += limit never silently skips queues.
     public static final IntParam LIST_OFFSET = new IntParam("offset", 0, Integer.MAX_VALUE, 0L);
     public static final IntParam LIST_LIMIT = new IntParam("limit", 1, 50, 20L);
+
+    /**
+     * Client text as it may appear in an error message: at most {@link #MAX_ECHO_CHARS} characters, control
+     * characters replaced by '?', so an attacker cannot make the service echo a megabyte or forge log lines.
+     */
+    public static String echo(String s) {
+        if (s == null) {
+            return "null";
+        }
+        boolean cut = s.length() > MAX_ECHO_CHARS;
+        StringBuilder b = new StringBuilder(Math.min(s.length(), MAX_ECHO_CHARS) + 3);
+        for (int i = 0; i < s.length() && i < MAX_ECHO_CHARS; i++) {
+            char c = s.charAt(i);
+            b.append(Character.isISOControl(c) || Character.isSurrogate(c) ? '?' : c);
+        }
+        return cut ? b.append("...").toString() : b.toString();
+    }
 
     /** CreateQueue settings when nothing is sent. */
     public static QueueSettings defaultSettings() {
