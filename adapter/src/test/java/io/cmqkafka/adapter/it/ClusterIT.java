@@ -312,7 +312,7 @@ class ClusterIT {
         // Only what a client already retries: network errors from the killed instance, 6000
         // (retry later) and 4430 for a lease that lapsed in between.
         for (String k : errorCodes.keySet()) {
-            assertThat(k).matches("(send|receive|delete|batchDelete):(6000|6010|4430|ConnectException|IOException|SocketTimeoutException|"
+            assertThat(k).matches("(send|receive|delete|batchDelete):(6000|6010|6020|4430|ConnectException|IOException|SocketTimeoutException|"
                     + "SocketException|EOFException|StreamResetException|InterruptedIOException)");
         }
     }
