@@ -102,7 +102,10 @@ final class Bench {
     }
 
     /** Runs {@code body} and fills the result's time window, CPU use per process and load averages. */
+    KafkaRecords records;
+
     void measure(Result r, Runnable body) {
+        Map<String, Long> k0 = records != null ? records.snapshot() : Map.of();
         long self = ProcessHandle.current().pid();
         double s0 = Procs.cpuSeconds(servicePid);
         double b0 = Procs.cpuSeconds(brokerPid);
@@ -121,6 +124,24 @@ final class Bench {
             r.cores.put("broker", (Procs.cpuSeconds(brokerPid) - b0) / wall);
         }
         r.cores.put("load generator", (Procs.cpuSeconds(self) - c0) / wall);
+        if (records != null && !k0.isEmpty()) {
+            r.kafkaRecords.putAll(KafkaRecords.delta(k0, records.snapshot()));
+        }
+    }
+
+    /** Cores the service burns while no load runs, over {@code seconds}. */
+    double idleServiceCores(double seconds) {
+        if (servicePid <= 0) {
+            return Double.NaN;
+        }
+        double c0 = Procs.cpuSeconds(servicePid);
+        long t0 = System.nanoTime();
+        try {
+            Thread.sleep((long) (seconds * 1000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return (Procs.cpuSeconds(servicePid) - c0) / ((System.nanoTime() - t0) / 1e9);
     }
 
     /** CreateQueue; an existing queue (4460) is fine. */

@@ -98,7 +98,14 @@ public final class BenchMain {
                             broker == null ? -1 : broker.pid(), runStart)) {
                 Bench b = new Bench(o, cmq, bootstrap, runStart, service == null ? -1 : service.pid(),
                         broker == null ? -1 : broker.pid());
+                if (bootstrap != null) {
+                    b.records = new KafkaRecords(bootstrap);
+                }
                 CmqScenarios cmqs = new CmqScenarios(b);
+                if (service != null) {
+                    env.put("service CPU when idle, no queue active (cores, 5 s)",
+                            String.format("%.3f", b.idleServiceCores(5)));
+                }
                 boolean raw = o.scenarios.contains("raw") && bootstrap != null;
                 if (o.scenarios.contains("raw") && bootstrap == null) {
                     problems.add("raw baseline skipped: no --bootstrap for the external service");
@@ -146,6 +153,9 @@ public final class BenchMain {
                     problems.add("heap sampling failed: " + sampler.lastError());
                 }
                 samples = sampler.samples();
+                if (b.records != null) {
+                    b.records.close();
+                }
             }
             env.put("load average at end", Procs.loadAverage());
             if (service != null) {
@@ -183,6 +193,10 @@ public final class BenchMain {
     private static void add(List<Result> results, Result r) {
         if (r != null && r.main != null) {
             results.add(r);
+            if (r.key.startsWith("raw")) {
+                Bench.log("  %s: %,.0f msg/s%s", r.key, r.rate, r.latency == null ? ""
+                        : String.format(", %s p50 %.1f / p99 %.1f ms", r.latencyWhat, r.latencyMs(50), r.latencyMs(99)));
+            }
         }
     }
 

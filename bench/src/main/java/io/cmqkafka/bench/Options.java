@@ -39,6 +39,7 @@ final class Options {
     int consumers = 8;
     int latencyRate = 1000;
     int latencyConsumers = 4;
+    int senderConnections = 32;
     int pollingWaitSeconds = 5;
     long backlogMessages = 200_000;
     long backlogReferenceMessages = 20_000;
@@ -66,6 +67,7 @@ final class Options {
               --body-bytes N           message body size (default 1024)
               --batch N                batch size of Batch* actions (default 16, max 16)
               --latency-rate N         msg/s of the latency scenario (default 1000)
+              --sender-connections N   max sends in flight of the fixed-rate senders (default 32)
               --backlog N              messages in the backlog scenario
               --backlog-body-bytes N   body size of backlog messages (default 100)
               --backlog-drain S        seconds to consume the backlog
@@ -111,6 +113,7 @@ final class Options {
                 case "--body-bytes" -> o.bodyBytes = Integer.parseInt(args[++i]);
                 case "--batch" -> o.batch = Math.max(1, Math.min(16, Integer.parseInt(args[++i])));
                 case "--latency-rate" -> o.latencyRate = Integer.parseInt(args[++i]);
+                case "--sender-connections" -> o.senderConnections = Integer.parseInt(args[++i]);
                 case "--backlog" -> o.backlogMessages = Long.parseLong(args[++i]);
                 case "--backlog-body-bytes" -> o.backlogBodyBytes = Integer.parseInt(args[++i]);
                 case "--backlog-drain" -> o.backlogDrainSeconds = Integer.parseInt(args[++i]);
@@ -156,7 +159,8 @@ final class Options {
         m.put("send connections", Integer.toString(sendConnections));
         m.put("cycle/single producers + consumers", producers + " + " + consumers);
         m.put("long polling", "pollingWaitSeconds=" + pollingWaitSeconds);
-        m.put("latency scenario", latencyRate + " msg/s, " + latencyConsumers + " long-polling consumers");
+        m.put("latency scenario", latencyRate + " msg/s over at most " + senderConnections + " connections, "
+                + latencyConsumers + " long-polling consumers");
         m.put("backlog", String.format("%,d messages (reference: %,d), drained for %d s", backlogMessages,
                 backlogReferenceMessages, backlogDrainSeconds));
         m.put("many queues", queues + " queues, " + perQueueRate + " msg/s each");

@@ -190,8 +190,8 @@ final class RawKafka {
     Result latency() {
         Result r = new Result("raw-latency", "Raw Kafka latency at " + o.latencyRate + " msg/s",
                 "KafkaProducer (acks=all, linger.ms=1 as the service's producer) sending " + o.bodyBytes
-                        + " B records at a fixed rate, one KafkaConsumer polling; latency = from just before send() to"
-                        + " the record coming out of poll()");
+                        + " B records at a fixed rate, one KafkaConsumer polling; latency = from the intended send time"
+                        + " to the record coming out of poll()");
         String topic = "bench-raw-latency";
         createTopic(topic);
         b.measure(r, () -> {
@@ -226,7 +226,7 @@ final class RawKafka {
                     long due = (long) ((System.nanoTime() - t0) / 1e9 * o.latencyRate) + 1;
                     while (i < Math.min(due, total)) {
                         byte[] v = value.clone();
-                        ByteBuffer.wrap(v).putLong(System.nanoTime());
+                        ByteBuffer.wrap(v).putLong(t0 + (long) (i * 1e9 / o.latencyRate)); // intended send time
                         producer.send(new ProducerRecord<>(topic, v), (md, e) -> {
                             if (e == null) {
                                 sent.count(1);

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.XYChart;
 
 /** Writes docs/benchmarks.md and the PNG charts beside it. */
@@ -85,6 +84,7 @@ final class Report {
         md.append("This run: `").append(commandLine).append("`\n\n");
 
         summary(md);
+        md.append(keptNotes());
         scenarioSections(md, rel);
         charts(md, rel);
         if (jfrSection != null && !jfrSection.isBlank()) {
@@ -104,6 +104,26 @@ final class Report {
         md.append(howToRead());
         Files.createDirectories(o.reportFile.toAbsolutePath().getParent());
         Files.writeString(o.reportFile, md.toString());
+    }
+
+    static final String NOTES_BEGIN = "<!-- BEGIN NOTES: kept when the report is rewritten -->";
+    static final String NOTES_END = "<!-- END NOTES -->";
+
+    /** Hand-written analysis between the markers in the previous report survives a rewrite (date it). */
+    private String keptNotes() {
+        try {
+            if (Files.exists(o.reportFile)) {
+                String old = Files.readString(o.reportFile);
+                int a = old.indexOf(NOTES_BEGIN);
+                int b = old.indexOf(NOTES_END);
+                if (a >= 0 && b > a) {
+                    return old.substring(a, b + NOTES_END.length()) + "\n\n";
+                }
+            }
+        } catch (IOException e) {
+            // start without notes
+        }
+        return NOTES_BEGIN + "\n" + NOTES_END + "\n\n";
     }
 
     private void summary(StringBuilder md) {
@@ -207,6 +227,18 @@ final class Report {
                         .append(" ms (").append(String.format("%,d", x.sortedLatencies().length)).append(" samples) |\n");
             }
             x.facts.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+            if (!x.kafkaRecords.isEmpty()) {
+                StringBuilder k = new StringBuilder();
+                x.kafkaRecords.forEach((kind, n) -> k.append(k.length() > 0 ? ", " : "").append(kind).append(' ')
+                        .append(String.format("%,d", n)));
+                long moved = x.main == null ? 0 : x.main.total();
+                md.append("| Kafka records written (log offsets, incl. transaction markers) | ").append(k);
+                long all = x.kafkaRecords.values().stream().mapToLong(Long::longValue).sum();
+                if (moved > 0) {
+                    md.append(String.format(" — %.1f records per message counted above", (double) all / moved));
+                }
+                md.append(" |\n");
+            }
             if (!x.cores.isEmpty()) {
                 StringBuilder c = new StringBuilder();
                 x.cores.forEach((k, v) -> c.append(c.length() > 0 ? ", " : "").append(k).append(' ')
@@ -245,17 +277,25 @@ final class Report {
             }
         }
         if (!withLatency.isEmpty()) {
-            CategoryChart c = Charts.bars("Latency percentiles (ms, log scale)", "ms", true);
-            List<String> cats = withLatency.stream().map(x -> x.key).toList();
-            for (double p : new double[] {50, 99, 99.9}) {
-                List<Number> v = withLatency.stream().map(x -> (Number) Math.max(0.01, x.latencyMs(p))).toList();
-                c.addSeries("p" + (p == Math.floor(p) ? Integer.toString((int) p) : Double.toString(p)), cats, v);
+            XYChart c = Charts.xy("Latency by percentile (log scale)",
+                    "percentile: 0.3 = p50, 1 = p90, 2 = p99, 3 = p99.9  (x = -log10(1 - p))", "ms");
+            c.getStyler().setYAxisLogarithmic(true);
+            c.getStyler().setXAxisDecimalPattern("0.0");
+            for (Result x : withLatency) {
+                long[] sorted = x.sortedLatencies();
+                double maxNines = Math.min(4, Math.log10(sorted.length));
+                List<Double> xs = new ArrayList<>();
+                List<Double> ys = new ArrayList<>();
+                for (double n = Math.log10(2); n <= maxNines + 1e-9; n += 0.05) {
+                    double p = 100 * (1 - Math.pow(10, -n));
+                    xs.add(n);
+                    ys.add(Math.max(0.001, Recorder.percentile(sorted, p) / 1e6));
+                }
+                Charts.line(c, x.key + " (" + x.latencyWhat + ")", xs.stream().mapToDouble(d -> d).toArray(),
+                        ys.stream().mapToDouble(d -> d).toArray());
             }
             Charts.save(c, o.chartDir.resolve("latency-percentiles.png"));
             md.append("![Latency percentiles](").append(rel).append("/latency-percentiles.png)\n\n");
-            md.append("Which latency each bar is: ");
-            md.append(String.join("; ", withLatency.stream().map(x -> x.key + " = " + x.latencyWhat).toList()))
-                    .append(".\n\n");
         }
         for (String key : List.of("latency", "raw-latency", "queues")) {
             Result x = r(key);
@@ -281,8 +321,10 @@ final class Report {
             XYChart c = Charts.xy("Service memory over the whole run", "seconds since the run started", "MiB");
             double[] t = heap.stream().mapToDouble(HeapSampler.Sample::t).toArray();
             Charts.line(c, "heap used", t, heap.stream().mapToDouble(HeapSampler.Sample::heapUsedMiB).toArray());
-            Charts.line(c, "live data after last major GC", t,
-                    heap.stream().mapToDouble(HeapSampler.Sample::liveDataMiB).toArray());
+            double[] live = heap.stream().mapToDouble(HeapSampler.Sample::liveDataMiB).toArray();
+            if (java.util.Arrays.stream(live).anyMatch(v -> v > 0)) {
+                Charts.line(c, "live data after last major GC", t, live);
+            }
             Charts.line(c, "service RSS", t, heap.stream().mapToDouble(HeapSampler.Sample::serviceRssMiB).toArray());
             Charts.line(c, "broker RSS", t, heap.stream().mapToDouble(HeapSampler.Sample::brokerRssMiB).toArray());
             Charts.save(c, o.chartDir.resolve("heap.png"));

@@ -23,6 +23,8 @@ final class Result {
     double startT;
     double endT;
     final Map<String, Double> cores = new LinkedHashMap<>();
+    /** Kafka log offsets added during the scenario, per kind of topic. */
+    final Map<String, Long> kafkaRecords = new LinkedHashMap<>();
     String loadBefore = "";
     String loadAfter = "";
     final List<String> notes = new ArrayList<>();
