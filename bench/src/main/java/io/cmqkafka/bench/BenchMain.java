@@ -99,7 +99,11 @@ public final class BenchMain {
                 Bench b = new Bench(o, cmq, bootstrap, runStart, service == null ? -1 : service.pid(),
                         broker == null ? -1 : broker.pid());
                 if (bootstrap != null) {
-                    b.records = new KafkaRecords(bootstrap);
+                    try {
+                        b.records = new KafkaRecords(bootstrap);
+                    } catch (RuntimeException e) {
+                        problems.add("Kafka record counts unavailable: " + e);
+                    }
                 }
                 CmqScenarios cmqs = new CmqScenarios(b);
                 if (service != null) {

@@ -23,7 +23,6 @@ final class KafkaRecords implements AutoCloseable {
     KafkaRecords(String bootstrap) {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "20000");
         admin = Admin.create(p);
     }
 
