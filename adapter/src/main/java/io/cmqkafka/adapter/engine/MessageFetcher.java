@@ -143,9 +143,11 @@ final class MessageFetcher implements AutoCloseable {
     }
 
     private void dispatch(ConsumerRecords<byte[], byte[]> records) {
+        // paused() builds a new set on each call: once per poll, not once per partition.
+        java.util.Set<TopicPartition> paused = consumer.paused();
         for (Map.Entry<TopicPartition, PartitionDispatcher> e : assigned.entrySet()) {
             TopicPartition tp = e.getKey();
-            if (consumer.paused().contains(tp)) {
+            if (paused.contains(tp)) {
                 continue;
             }
             List<ConsumerRecord<byte[], byte[]>> rs = records.records(tp);
