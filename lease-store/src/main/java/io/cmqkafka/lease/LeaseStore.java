@@ -124,6 +124,9 @@ public final class LeaseStore implements AutoCloseable {
         // A killed instance's shards move after this long (the default is 45 s).
         s.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 6000);
         s.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 1500);
+        // A killed instance leaves its store transactions open; readers of the changelog wait
+        // for them to time out before a new owner can restore (Streams' default is 10 s).
+        s.put(StreamsConfig.producerPrefix("transaction.timeout.ms"), 4000);
         if (config.applicationServer() != null) {
             s.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.applicationServer());
         }

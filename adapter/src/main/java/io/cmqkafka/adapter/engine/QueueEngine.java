@@ -117,6 +117,20 @@ public final class QueueEngine implements QueueService, AutoCloseable {
             public void onShardRevoked(int shard) {
                 QueueEngine.this.onShardRevoked(shard);
             }
+
+            @Override
+            public void onShardActive(int shard) {
+                // Take over the partitions of queues in use right away (off the stream thread: the
+                // barrier needs it), so a failover does not wait for the next receive.
+                timers.execute(() -> {
+                    for (QueueRecord rec : metadata.queues()) {
+                        ActiveQueue aq = active.get(rec.queueId());
+                        if (aq != null) {
+                            activate(rec);
+                        }
+                    }
+                });
+            }
         });
     }
 
