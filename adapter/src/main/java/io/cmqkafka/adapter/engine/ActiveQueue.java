@@ -158,12 +158,6 @@ final class ActiveQueue {
         watchers.clear();
     }
 
-    synchronized List<Waiter> drainWaiters() {
-        List<Waiter> all = new ArrayList<>(waiters);
-        waiters.clear();
-        return all;
-    }
-
     /** Keeps one timer for the earliest lease lapse or delay maturity while receives wait. */
     synchronized boolean needsWakeUpAt(long at) {
         if (at >= wakeUpAt && wakeUp != null && !wakeUp.isDone()) {

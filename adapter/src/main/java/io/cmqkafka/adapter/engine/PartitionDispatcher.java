@@ -66,10 +66,6 @@ final class PartitionDispatcher {
         return loading;
     }
 
-    synchronized long generation() {
-        return generation;
-    }
-
     synchronized long ownerEpoch() {
         return ownerEpoch;
     }
@@ -249,11 +245,6 @@ final class PartitionDispatcher {
     }
 
     static final LeaseEvent.Deleted ALREADY_DELETED = new LeaseEvent.Deleted(-1, -1, -1, -1);
-
-    /** The lease table; call only while holding this object's lock. */
-    InMemoryLeaseTable tableLocked() {
-        return table;
-    }
 
     /** Earliest future time (epoch ms) a message in the window becomes deliverable, or MAX_VALUE. */
     synchronized long nextChangeAfter(long now) {

@@ -475,7 +475,7 @@ public final class QueueEngine implements QueueService, AutoCloseable {
                 continue;
             }
             leases.ownerOf(shard).ifPresent(h -> {
-                String url = "http://" + h.host() + ":" + h.port();
+                String url = urlOf(h);
                 if (!url.equals(selfUrl)) {
                     out.computeIfAbsent(url, k -> new ArrayList<>()).add(d.partition);
                 }
@@ -520,29 +520,43 @@ public final class QueueEngine implements QueueService, AutoCloseable {
         if (rec == null) {
             return notFound(queue);
         }
-        return activate(rec).thenCompose(aq -> {
-            List<CompletableFuture<Kind>> outcomes = new ArrayList<>(receiptHandles.size());
-            for (String s : receiptHandles) {
-                ReceiptHandle h = ReceiptHandle.decode(s);
-                if (h == null || h.queueTag() != aq.queueTag || h.partition() >= aq.partitions.length) {
-                    outcomes.add(completed(Kind.INVALID_RECEIPT_HANDLE));
-                    continue;
-                }
-                PartitionDispatcher d = aq.partitions[h.partition()];
-                int shard = leases.shardOf(d.qp);
-                if (leases.isLocal(shard)) {
-                    outcomes.add(deleteLocal(rec, d, h));
-                } else {
-                    outcomes.add(leases.ownerOf(shard)
-                            .map(o -> peers.delete("http://" + o.host() + ":" + o.port(), rec.name(), rec.queueId(),
-                                    List.of(s)).thenApply(l -> l.get(0))
-                                    .exceptionally(ex -> Kind.UNAVAILABLE))
-                            .orElse(completed(Kind.UNAVAILABLE)));
-                }
+        return activate(rec).thenCompose(aq -> deleteAll(rec, aq, receiptHandles, true));
+    }
+
+    /**
+     * One outcome per handle: deleted here when this instance owns the handle's partition,
+     * otherwise forwarded to the owner ({@code forward}) or answered UNAVAILABLE (a peer's call
+     * that reached an instance no longer owning the partition).
+     */
+    private CompletableFuture<List<Kind>> deleteAll(QueueRecord rec, ActiveQueue aq, List<String> handles,
+            boolean forward) {
+        List<CompletableFuture<Kind>> outcomes = new ArrayList<>(handles.size());
+        for (String s : handles) {
+            ReceiptHandle h = ReceiptHandle.decode(s);
+            if (h == null || h.queueTag() != aq.queueTag || h.partition() >= aq.partitions.length) {
+                outcomes.add(completed(Kind.INVALID_RECEIPT_HANDLE));
+                continue;
             }
-            return CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new))
-                    .thenApply(v -> outcomes.stream().map(CompletableFuture::join).toList());
-        });
+            PartitionDispatcher d = aq.partitions[h.partition()];
+            int shard = leases.shardOf(d.qp);
+            if (leases.isLocal(shard)) {
+                outcomes.add(deleteLocal(rec, d, h));
+            } else if (forward) {
+                outcomes.add(leases.ownerOf(shard)
+                        .map(o -> peers.delete(urlOf(o), rec.name(), rec.queueId(), List.of(s))
+                                .thenApply(l -> l.get(0))
+                                .exceptionally(ex -> Kind.UNAVAILABLE))
+                        .orElse(completed(Kind.UNAVAILABLE)));
+            } else {
+                outcomes.add(completed(Kind.UNAVAILABLE));
+            }
+        }
+        return CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new))
+                .thenApply(v -> outcomes.stream().map(CompletableFuture::join).toList());
+    }
+
+    private static String urlOf(org.apache.kafka.streams.state.HostInfo h) {
+        return "http://" + h.host() + ":" + h.port();
     }
 
     private CompletableFuture<Kind> deleteLocal(QueueRecord rec, PartitionDispatcher d, ReceiptHandle h) {
@@ -605,20 +619,7 @@ public final class QueueEngine implements QueueService, AutoCloseable {
 
     public CompletableFuture<List<Kind>> serveDelete(String queue, String queueId, List<String> handles) {
         QueueRecord rec = recordFor(queue, queueId);
-        return activate(rec).thenCompose(aq -> {
-            List<CompletableFuture<Kind>> outcomes = new ArrayList<>();
-            for (String s : handles) {
-                ReceiptHandle h = ReceiptHandle.decode(s);
-                if (h == null || h.queueTag() != aq.queueTag || h.partition() >= aq.partitions.length
-                        || !leases.isLocal(leases.shardOf(aq.partitions[h.partition()].qp))) {
-                    outcomes.add(completed(h == null ? Kind.INVALID_RECEIPT_HANDLE : Kind.UNAVAILABLE));
-                } else {
-                    outcomes.add(deleteLocal(rec, aq.partitions[h.partition()], h));
-                }
-            }
-            return CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new))
-                    .thenApply(v -> outcomes.stream().map(CompletableFuture::join).toList());
-        });
+        return activate(rec).thenCompose(aq -> deleteAll(rec, aq, handles, false));
     }
 
     public CompletableFuture<long[]> serveCounters(String queue, String queueId, List<Integer> parts) {
@@ -771,13 +772,6 @@ public final class QueueEngine implements QueueService, AutoCloseable {
             aq.serveWaiters(clock.millis());
             scheduleWakeUp(aq);
         }, Math.max(1, at - now), TimeUnit.MILLISECONDS));
-    }
-
-    /** For tests that move the engine clock: serve waiting receives as a timer would. */
-    public void clockMoved() {
-        for (ActiveQueue aq : active.values()) {
-            aq.serveWaiters(clock.millis());
-        }
     }
 
     private static <T> CompletableFuture<T> completed(T v) {
