@@ -59,4 +59,30 @@ final class UnavailableQueueService implements QueueService {
     public CompletionStage<List<QueueException.Kind>> delete(String queue, List<String> receiptHandles) {
         return no();
     }
+
+    @Override
+    public QueuePage listDeadLetterSourceQueues(String deadLetterQueue, String searchWord, int offset, int limit) {
+        throw new QueueException(QueueException.Kind.UNAVAILABLE, "this instance runs only the Kafka broker");
+    }
+
+    @Override
+    public CompletionStage<String> unbindDeadLetterQueue(String name) {
+        return no();
+    }
+
+    @Override
+    public CompletionStage<Void> rewindQueue(String name, long startConsumeTimeSeconds) {
+        return no();
+    }
+
+    @Override
+    public CompletionStage<Void> rewindQueueToOffsets(String name, java.util.Map<Integer, Long> offsets) {
+        return no();
+    }
+
+    @Override
+    public CompletionStage<VisibilityChange> changeVisibility(String queue, List<String> receiptHandles,
+            int visibilityTimeoutSeconds) {
+        return no();
+    }
 }

@@ -58,7 +58,7 @@ public final class LeaseRules {
         } else if (event instanceof Deleted e) {
             return finish(t, e.offset(), e.epoch(), e.dequeueCount(), e.at(), State.DELETED);
         } else if (event instanceof DeadLettered e) {
-            return finish(t, e.offset(), e.epoch(), e.dequeueCount(), e.at(), State.DEAD_LETTERED);
+            return deadLetter(t, e);
         } else if (event instanceof VisibilityChanged e) {
             MessageLease held = heldLease(t, e.offset(), e.epoch(), e.dequeueCount(), e.at());
             if (held == null) {
@@ -126,6 +126,37 @@ public final class LeaseRules {
         return true;
     }
 
+    /**
+     * A message nobody holds (never received, or its last lease lapsed) moves to the dead-letter
+     * queue. The event names the lease it saw ({@code dequeueCount} 0 and the partition's epoch for
+     * a never-received message), so a decision taken on stale state is ignored.
+     */
+    private static boolean deadLetter(LeaseTable t, DeadLettered e) {
+        if (!isDeliverable(t, e.offset(), e.at())) {
+            return false;
+        }
+        MessageLease l = t.get(e.offset());
+        boolean same = l == null
+                ? e.dequeueCount() == 0 && e.epoch() == t.head().epoch()
+                : l.epoch() == e.epoch() && l.dequeueCount() == e.dequeueCount();
+        if (!same) {
+            return false;
+        }
+        long first = l == null ? 0 : l.firstDequeueAt();
+        t.put(e.offset(), new MessageLease(State.DEAD_LETTERED, e.epoch(), e.dequeueCount(), 0, first));
+        if (e.offset() == t.head().lowWatermark()) {
+            advanceOverDone(t);
+        }
+        return true;
+    }
+
+    /** The dead-letter event for a message the dispatcher found deliverable at {@code now}. */
+    public static DeadLettered deadLetterOf(LeaseTable t, long offset, long now) {
+        MessageLease l = t.get(offset);
+        return l == null ? new DeadLettered(offset, t.head().epoch(), 0, now)
+                : new DeadLettered(offset, l.epoch(), l.dequeueCount(), now);
+    }
+
     private static boolean advanceTo(LeaseTable t, long low) {
         PartitionHead h = t.head();
         if (low <= h.lowWatermark()) {
@@ -157,8 +188,16 @@ public final class LeaseRules {
             return false;
         }
         // Messages below the rewind point that are still waiting keep their state; everything at
-        // or above it is deliverable again, deleted ones included.
+        // or above it is deliverable again, deleted ones included. Leases still running at the
+        // rewind are kept (a valid lease is never handed out twice); they lapse as usual.
+        java.util.Map<Long, MessageLease> held = new java.util.TreeMap<>();
+        t.forEach(e.toOffset(), Long.MAX_VALUE, (o, l) -> {
+            if (l.isHeldAt(e.at())) {
+                held.put(o, l);
+            }
+        });
         t.removeRange(e.toOffset(), Long.MAX_VALUE);
+        held.forEach(t::put);
         t.putHead(new PartitionHead(Math.min(h.lowWatermark(), e.toOffset()), e.newEpoch(), h.ownerEpoch()));
         return true;
     }

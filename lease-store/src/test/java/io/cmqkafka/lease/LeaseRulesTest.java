@@ -72,15 +72,42 @@ class LeaseRulesTest {
         lease(1, 0, 10_000);
         LeaseRules.apply(t, new Deleted(0, 0, 1, 1));
         assertThat(t.head().lowWatermark()).isEqualTo(1);
-        assertThat(LeaseRules.apply(t, new LeaseEvent.Rewound(0, 1, 2))).isTrue();
+        assertThat(LeaseRules.apply(t, new LeaseEvent.Rewound(0, 1, 20_000))).isTrue();
         assertThat(t.head()).isEqualTo(new PartitionHead(0, 1, 0));
-        assertThat(LeaseRules.isDeliverable(t, 0, 2)).isTrue();
-        assertThat(LeaseRules.isDeliverable(t, 1, 2)).as("its lease was cleared").isTrue();
-        assertThat(LeaseRules.heldLease(t, 1, 0, 1, 2)).as("old handle dead").isNull();
-        assertThat(LeaseRules.apply(t, new LeaseEvent.Rewound(0, 1, 3))).as("stale epoch").isFalse();
-        Leased again = lease(0, 3, 10_000);
+        assertThat(LeaseRules.isDeliverable(t, 0, 20_000)).isTrue();
+        assertThat(t.get(1)).as("its lapsed lease was cleared").isNull();
+        assertThat(LeaseRules.apply(t, new LeaseEvent.Rewound(0, 1, 20_001))).as("stale epoch").isFalse();
+        Leased again = lease(0, 20_001, 30_000);
         assertThat(again.epoch()).isEqualTo(1);
         assertThat(again.dequeueCount()).isEqualTo(1);
+    }
+
+    @Test
+    void rewindKeepsLeasesStillRunning() {
+        lease(0, 0, 10_000);
+        lease(1, 0, 10_000);
+        LeaseRules.apply(t, new Deleted(0, 0, 1, 1));
+        assertThat(LeaseRules.apply(t, new LeaseEvent.Rewound(0, 1, 5_000))).isTrue();
+        assertThat(LeaseRules.isDeliverable(t, 0, 5_000)).as("deleted, now rewound").isTrue();
+        assertThat(LeaseRules.isDeliverable(t, 1, 5_000)).as("still leased: never handed out twice").isFalse();
+        assertThat(LeaseRules.heldLease(t, 1, 0, 1, 5_000)).as("its receipt handle still deletes").isNotNull();
+        assertThat(LeaseRules.apply(t, new Deleted(1, 0, 1, 6_000))).isTrue();
+        assertThat(LeaseRules.isDeliverable(t, 1, 20_000)).isFalse();
+    }
+
+    @Test
+    void deadLetterTakesOnlyAMessageNobodyHolds() {
+        assertThat(LeaseRules.apply(t, LeaseRules.deadLetterOf(t, 3, 0))).as("never received").isTrue();
+        assertThat(LeaseRules.isDeliverable(t, 3, Long.MAX_VALUE)).isFalse();
+        lease(0, 0, 10_000);
+        LeaseEvent.DeadLettered whileHeld = LeaseRules.deadLetterOf(t, 0, 5_000);
+        assertThat(LeaseRules.apply(t, whileHeld)).as("lease still held").isFalse();
+        LeaseEvent.DeadLettered stale = new LeaseEvent.DeadLettered(0, 0, 0, 10_000);
+        assertThat(LeaseRules.apply(t, stale)).as("decided on an older lease").isFalse();
+        assertThat(LeaseRules.apply(t, LeaseRules.deadLetterOf(t, 0, 10_000))).isTrue();
+        assertThat(t.get(0)).isNull();
+        assertThat(t.head().lowWatermark()).as("watermark moves over dead-lettered messages").isEqualTo(1);
+        assertThat(LeaseRules.apply(t, new Leased(0, 0, 2, 90_000, 20_000))).isFalse();
     }
 
     @Test

@@ -83,24 +83,41 @@ public final class HttpPeerClient implements PeerClient {
     public CompletableFuture<List<QueueException.Kind>> delete(String ownerUrl, String queue, String queueId,
             List<String> receiptHandles) {
         return call(ownerUrl, "delete", new PeerMessages.PartitionsRequest(queue, queueId, null, 0, 0,
-                receiptHandles), Duration.ofSeconds(10)).thenApply(n -> {
-                    List<QueueException.Kind> out = new ArrayList<>();
-                    for (JsonNode k : n.path("outcomes")) {
-                        out.add(k.isNull() ? null : QueueException.Kind.valueOf(k.asText()));
-                    }
-                    return out;
-                });
+                receiptHandles), Duration.ofSeconds(10)).thenApply(HttpPeerClient::outcomes);
     }
 
     @Override
-    public CompletableFuture<long[]> counters(String ownerUrl, String queue, String queueId, List<Integer> partitions) {
-        return call(ownerUrl, "counters", new PeerMessages.PartitionsRequest(queue, queueId, partitions, 0, 0, null),
-                Duration.ofSeconds(5)).thenApply(n -> {
-                    long[] c = new long[4];
-                    for (int i = 0; i < 4; i++) {
+    public CompletableFuture<List<QueueException.Kind>> changeVisibility(String ownerUrl, String queue,
+            String queueId, List<String> receiptHandles, long visibilityMillis) {
+        return call(ownerUrl, "visibility", new PeerMessages.PartitionsRequest(queue, queueId, null, 0,
+                visibilityMillis, receiptHandles), Duration.ofSeconds(10)).thenApply(HttpPeerClient::outcomes);
+    }
+
+    private static List<QueueException.Kind> outcomes(JsonNode n) {
+        List<QueueException.Kind> out = new ArrayList<>();
+        for (JsonNode k : n.path("outcomes")) {
+            out.add(k.isNull() ? null : QueueException.Kind.valueOf(k.asText()));
+        }
+        return out;
+    }
+
+    @Override
+    public CompletableFuture<long[]> counters(String ownerUrl, String queue, String queueId, List<Integer> partitions,
+            List<Long> rewindFrom) {
+        return call(ownerUrl, "counters", new PeerMessages.PartitionsRequest(queue, queueId, partitions, 0, 0, null,
+                rewindFrom), Duration.ofSeconds(5)).thenApply(n -> {
+                    long[] c = new long[5];
+                    for (int i = 0; i < c.length; i++) {
                         c[i] = n.path("counters").path(i).asLong();
                     }
                     return c;
                 });
+    }
+
+    @Override
+    public CompletableFuture<Void> rewind(String ownerUrl, String queue, String queueId, List<Integer> partitions,
+            List<Long> offsets) {
+        return call(ownerUrl, "rewind", new PeerMessages.PartitionsRequest(queue, queueId, partitions, 0, 0, null,
+                offsets), Duration.ofSeconds(30)).thenApply(n -> null);
     }
 }

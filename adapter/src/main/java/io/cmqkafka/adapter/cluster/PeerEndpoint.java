@@ -57,13 +57,13 @@ public class PeerEndpoint {
                 case "await" -> engine.serveAwait(req.queue(), req.queueId(), req.partitions(), req.millis())
                         .thenApply(AwaitReply::new);
                 case "delete" -> engine.serveDelete(req.queue(), req.queueId(), req.receiptHandles())
-                        .thenApply(kinds -> {
-                            List<String> out = new ArrayList<>();
-                            kinds.forEach(k -> out.add(k == null ? null : k.name()));
-                            return new DeleteReply(out);
-                        });
-                case "counters" -> engine.serveCounters(req.queue(), req.queueId(), req.partitions())
+                        .thenApply(PeerEndpoint::outcomes);
+                case "visibility" -> engine.serveChangeVisibility(req.queue(), req.queueId(), req.receiptHandles(),
+                        req.millis()).thenApply(PeerEndpoint::outcomes);
+                case "counters" -> engine.serveCounters(req.queue(), req.queueId(), req.partitions(), req.offsets())
                         .thenApply(CountersReply::new);
+                case "rewind" -> engine.serveRewind(req.queue(), req.queueId(), req.partitions(), req.offsets())
+                        .thenApply(v -> new PeerMessages.DoneReply(true));
                 default -> CompletableFuture.completedFuture(new ErrorReply("UNKNOWN_OP", op));
             };
         } catch (QueueException e) {
@@ -77,6 +77,12 @@ public class PeerEndpoint {
             }
             return Response.ok(r).build();
         });
+    }
+
+    private static Object outcomes(List<QueueException.Kind> kinds) {
+        List<String> out = new ArrayList<>();
+        kinds.forEach(k -> out.add(k == null ? null : k.name()));
+        return new DeleteReply(out);
     }
 
     static boolean tokenMatches(String expected, String given) {

@@ -9,8 +9,17 @@ final class PeerMessages {
     private PeerMessages() {
     }
 
+    /** {@code offsets}: per partition, the rewind target (rewind) or the first rewindable offset (counters). */
     record PartitionsRequest(String queue, String queueId, List<Integer> partitions, int max, long millis,
-            List<String> receiptHandles) {
+            List<String> receiptHandles, List<Long> offsets) {
+
+        PartitionsRequest(String queue, String queueId, List<Integer> partitions, int max, long millis,
+                List<String> receiptHandles) {
+            this(queue, queueId, partitions, max, millis, receiptHandles, null);
+        }
+    }
+
+    record DoneReply(boolean done) {
     }
 
     record ReceiveReply(List<ReceivedMessage> messages) {
@@ -19,7 +28,7 @@ final class PeerMessages {
     record AwaitReply(boolean available) {
     }
 
-    /** One entry per handle: null when deleted, else the engine's failure kind. */
+    /** One entry per handle: null when done (deleted, changed), else the engine's failure kind. */
     record DeleteReply(List<String> outcomes) {
     }
 

@@ -54,6 +54,8 @@ final class ActiveQueue {
     private final AtomicInteger sendCounter = new AtomicInteger();
     private ScheduledFuture<?> wakeUp;
     private long wakeUpAt = Long.MAX_VALUE;
+    /** The queue's dead-letter policy while its dead-letter queue exists; null otherwise. */
+    volatile DeadLetterPolicy deadLetterPolicy;
 
     ActiveQueue(String queueId, String topic, PartitionDispatcher[] partitions) {
         this.queueId = queueId;
@@ -74,7 +76,7 @@ final class ActiveQueue {
         for (int i = 0; i < n && out.size() < max; i++) {
             int p = (start + i) % n;
             if (only == null || only.contains(p)) {
-                out.addAll(partitions[p].take(max - out.size(), now, visibleAt));
+                out.addAll(partitions[p].take(max - out.size(), now, visibleAt, deadLetterPolicy));
             }
         }
         return out;

@@ -27,6 +27,9 @@ final class MessageFetcher implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(MessageFetcher.class);
     static final String DELIVER_AT_HEADER = "cmq.deliver-at";
+    /** A message moved from another queue keeps its message id and enqueue time (headers). */
+    static final String MSG_ID_HEADER = "cmq.msg-id";
+    static final String ENQUEUE_TIME_HEADER = "cmq.enqueue-time";
 
     /** Called on the fetcher thread after a partition's window changed. */
     interface Listener {
@@ -57,12 +60,13 @@ final class MessageFetcher implements AutoCloseable {
         thread.start();
     }
 
-    void assign(TopicPartition tp, PartitionDispatcher d, long from) {
+    void assign(TopicPartition tp, PartitionDispatcher d, long from, long seekToken) {
         known.add(tp);
         command(() -> {
             assigned.put(tp, d);
             consumer.assign(new ArrayList<>(assigned.keySet()));
             consumer.seek(tp, from);
+            d.seeked(seekToken);
             d.primeUpTo(consumer.endOffsets(List.of(tp)).get(tp));
         });
     }
@@ -82,13 +86,17 @@ final class MessageFetcher implements AutoCloseable {
         });
     }
 
-    /** Re-reads a partition from {@code from} (after a resync or rewind). */
-    void seek(TopicPartition tp, long from) {
+    /**
+     * Re-reads a partition from {@code from} (after a resync or rewind). Until this runs, the
+     * dispatcher ignores batches fetched from the old position ({@code seekToken}).
+     */
+    void seek(TopicPartition tp, long from, long seekToken) {
         command(() -> {
             PartitionDispatcher d = assigned.get(tp);
             if (d != null) {
                 consumer.seek(tp, from);
                 consumer.resume(List.of(tp));
+                d.seeked(seekToken);
                 d.primeUpTo(consumer.endOffsets(List.of(tp)).get(tp));
             }
         });
@@ -176,8 +184,18 @@ final class MessageFetcher implements AutoCloseable {
             deliverAt = java.nio.ByteBuffer.wrap(h.value()).getLong();
         }
         byte[] v = r.value() == null ? new byte[0] : r.value();
-        return new StoredMessage(r.offset(), new String(v, StandardCharsets.UTF_8), r.timestamp(), deliverAt,
-                v.length + 64);
+        String msgId = null;
+        long enqueueTime = r.timestamp();
+        Header id = r.headers().lastHeader(MSG_ID_HEADER);
+        if (id != null && id.value() != null) {
+            msgId = new String(id.value(), StandardCharsets.UTF_8);
+            Header t = r.headers().lastHeader(ENQUEUE_TIME_HEADER);
+            if (t != null && t.value() != null && t.value().length == 8) {
+                enqueueTime = java.nio.ByteBuffer.wrap(t.value()).getLong();
+            }
+        }
+        return new StoredMessage(r.offset(), new String(v, StandardCharsets.UTF_8), enqueueTime, deliverAt,
+                v.length + 64, msgId);
     }
 
     private static void sleepQuietly() {

@@ -23,6 +23,19 @@ final class PartitionDispatcher {
     record Grant(int partition, StoredMessage message, LeaseEvent.Leased lease, MessageLease state, long ownerEpoch) {
     }
 
+    /** A message taken out of the window to be moved to the dead-letter queue. */
+    record DeadLetter(StoredMessage message, LeaseEvent.DeadLettered event, long ownerEpoch) {
+    }
+
+    /** Receives the dead letters a {@link #take} found; called under the dispatcher's lock, must not block. */
+    interface DeadLetterSink {
+        void accept(PartitionDispatcher d, List<DeadLetter> letters);
+    }
+
+    /** Where fetching (re)starts and the seek the fetcher must confirm before its batches count. */
+    record FetchStart(long from, long seekToken) {
+    }
+
     /** What the fetcher must do after {@link #offer}: seek back and pause when the window is full. */
     record FetchControl(long pauseAt) {
         static final FetchControl CONTINUE = new FetchControl(-1);
@@ -43,12 +56,21 @@ final class PartitionDispatcher {
     /** Completes once the window holds what the partition had when dispatching started. */
     private java.util.concurrent.CompletableFuture<Void> primed = new java.util.concurrent.CompletableFuture<>();
     private long primeTarget;
+    private final DeadLetterSink deadLetters;
+    /**
+     * Bumped whenever fetching restarts elsewhere (load, rewind). Batches are only taken while the
+     * fetcher has confirmed the latest seek: one fetched from the old position would otherwise look
+     * like a gap and mark unread messages as done.
+     */
+    private long seekToken;
+    private long seekedToken = -1;
 
-    PartitionDispatcher(QueuePartition qp, int windowMessages, long windowBytes) {
+    PartitionDispatcher(QueuePartition qp, int windowMessages, long windowBytes, DeadLetterSink deadLetters) {
         this.qp = qp;
         this.partition = qp.partition();
         this.windowMessages = windowMessages;
         this.windowCapacityBytes = windowBytes;
+        this.deadLetters = deadLetters;
     }
 
     /** The owner epoch this dispatcher claimed the partition with; sent with every event. */
@@ -98,9 +120,9 @@ final class PartitionDispatcher {
      * (Re)starts from a state loaded out of the lease store and claimed with {@code epoch};
      * returns where fetching starts, or -1 if the dispatcher was deactivated meanwhile.
      */
-    synchronized long reset(InMemoryLeaseTable loaded, long epoch, long forGeneration) {
+    synchronized FetchStart reset(InMemoryLeaseTable loaded, long epoch, long forGeneration) {
         if (forGeneration != generation) {
-            return -1;
+            return null;
         }
         this.ownerEpoch = epoch;
         this.table = loaded;
@@ -113,7 +135,12 @@ final class PartitionDispatcher {
             primed = new java.util.concurrent.CompletableFuture<>();
         }
         primeTarget = Long.MAX_VALUE;
-        return nextFetch;
+        return new FetchStart(nextFetch, ++seekToken);
+    }
+
+    /** Fetcher thread: the consumer now reads from the position of seek {@code token}. */
+    synchronized void seeked(long token) {
+        seekedToken = token;
     }
 
     /** Fetcher thread: the log end when fetching started; the window is primed once there. */
@@ -142,8 +169,9 @@ final class PartitionDispatcher {
      * (transaction markers, retention): they are returned as a Skipped event to append.
      */
     synchronized FetchControl offer(List<StoredMessage> batch, long positionAfter, long end, List<LeaseEvent> toAppend) {
-        if (table == null) {
-            return FetchControl.CONTINUE; // deactivated; the fetcher drops the partition shortly
+        if (table == null || seekedToken != seekToken) {
+            // Deactivated (the fetcher drops the partition shortly), or fetched from before a seek.
+            return FetchControl.CONTINUE;
         }
         for (StoredMessage m : batch) {
             if (m.offset() < nextFetch) {
@@ -192,23 +220,56 @@ final class PartitionDispatcher {
         return nextFetch;
     }
 
-    /** Leases up to {@code max} deliverable messages, lowest offset first. */
-    synchronized List<Grant> take(int max, long now, long visibleAt) {
+    /**
+     * Leases up to {@code max} deliverable messages, lowest offset first. Messages that reached the
+     * queue's dead-letter limit ({@code policy}, may be null) are taken out instead and handed to the
+     * dead-letter sink.
+     */
+    synchronized List<Grant> take(int max, long now, long visibleAt, DeadLetterPolicy policy) {
+        return scan(max, now, visibleAt, policy);
+    }
+
+    /** Moves every deliverable message of the window that is due by {@code policy} to the dead-letter sink. */
+    synchronized void sweepDeadLetters(long now, DeadLetterPolicy policy) {
+        scan(0, now, 0, policy);
+    }
+
+    private List<Grant> scan(int max, long now, long visibleAt, DeadLetterPolicy policy) {
         List<Grant> out = new ArrayList<>();
         if (table == null) {
             return out;
         }
-        for (StoredMessage m : window.values()) {
-            if (out.size() >= max) {
+        List<DeadLetter> dead = null;
+        for (Iterator<StoredMessage> it = window.values().iterator(); it.hasNext();) {
+            if (max > 0 && out.size() >= max) {
                 break;
             }
+            StoredMessage m = it.next();
             if (m.deliverAt() > now || !LeaseRules.isDeliverable(table, m.offset(), now)) {
+                continue;
+            }
+            if (policy != null && deadLetters != null) {
+                MessageLease l = table.get(m.offset());
+                if (policy.isDue(l == null ? 0 : l.dequeueCount(), m.enqueueTime(), now)) {
+                    LeaseEvent.DeadLettered e = LeaseRules.deadLetterOf(table, m.offset(), now);
+                    if (LeaseRules.apply(table, e)) {
+                        it.remove();
+                        windowBytes -= m.size();
+                        (dead == null ? dead = new ArrayList<>() : dead).add(new DeadLetter(m, e, ownerEpoch));
+                    }
+                    continue;
+                }
+            }
+            if (max <= 0) {
                 continue;
             }
             LeaseEvent.Leased e = LeaseRules.nextLease(table, m.offset(), now, visibleAt);
             if (LeaseRules.apply(table, e)) {
                 out.add(new Grant(partition, m, e, table.get(m.offset()), ownerEpoch));
             }
+        }
+        if (dead != null) {
+            deadLetters.accept(this, dead);
         }
         return out;
     }
@@ -246,6 +307,48 @@ final class PartitionDispatcher {
 
     static final LeaseEvent.Deleted ALREADY_DELETED = new LeaseEvent.Deleted(-1, -1, -1, -1);
 
+    /**
+     * Moves the end of the lease a receipt handle names to {@code visibleAt} ({@code now}: visible
+     * at once). Returns the event to append, or null when the handle does not name a lease held now.
+     */
+    synchronized LeaseEvent.VisibilityChanged changeVisibility(ReceiptHandle h, long now, long visibleAt) {
+        if (table == null) {
+            return null;
+        }
+        LeaseEvent.VisibilityChanged e = new LeaseEvent.VisibilityChanged(h.offset(), h.epoch(), h.dequeueCount(),
+                visibleAt, now);
+        return LeaseRules.apply(table, e) ? e : null;
+    }
+
+    /** A rewind applied to the mirror: the event to append and where the fetcher must restart. */
+    record Rewind(LeaseEvent.Rewound event, long ownerEpoch, FetchStart start) {
+    }
+
+    /**
+     * Makes every message at or above {@code toOffset} deliverable again (deleted ones included;
+     * leases still running are kept) and refills the window from the new low watermark. Null when
+     * this instance does not serve the partition.
+     */
+    synchronized Rewind rewind(long toOffset, long now) {
+        if (table == null) {
+            return null;
+        }
+        LeaseEvent.Rewound e = new LeaseEvent.Rewound(Math.max(0, toOffset), table.head().epoch() + 1, now);
+        if (!LeaseRules.apply(table, e)) {
+            return null;
+        }
+        window.clear();
+        windowBytes = 0;
+        paused = false;
+        nextFetch = table.head().lowWatermark();
+        return new Rewind(e, ownerEpoch, new FetchStart(nextFetch, ++seekToken));
+    }
+
+    /** The low watermark of the mirror (-1 when not served here). */
+    synchronized long lowWatermark() {
+        return table == null ? -1 : table.head().lowWatermark();
+    }
+
     /** Earliest future time (epoch ms) a message in the window becomes deliverable, or MAX_VALUE. */
     synchronized long nextChangeAfter(long now) {
         long next = Long.MAX_VALUE;
@@ -265,14 +368,17 @@ final class PartitionDispatcher {
         return next;
     }
 
-    /** Approximate counters at {@code now}. */
-    synchronized Counters counters(long now) {
+    /**
+     * Approximate counters at {@code now}. {@code rewindFrom}: the first offset a rewind may reach
+     * (-1: rewind off), for the count of deleted messages a rewind would bring back.
+     */
+    synchronized Counters counters(long now, long rewindFrom) {
         long held = 0;
         long delayed = 0;
         long done = 0;
         long oldest = 0;
         if (table == null) {
-            return new Counters(0, 0, 0, 0, 0);
+            return new Counters(0, 0, 0, 0, 0, 0);
         }
         for (Map.Entry<Long, MessageLease> e : table.entries().entrySet()) {
             if (e.getValue().isDone()) {
@@ -292,9 +398,11 @@ final class PartitionDispatcher {
                 oldest = m.enqueueTime();
             }
         }
-        long backlog = Math.max(0, endOffset - table.head().lowWatermark() - done);
+        long low = table.head().lowWatermark();
+        long backlog = Math.max(0, endOffset - low - done);
         long active = Math.max(0, backlog - held - delayed);
-        return new Counters(backlog, active, held, delayed, oldest);
+        long rewindable = rewindFrom < 0 ? 0 : Math.max(0, low - rewindFrom) + done;
+        return new Counters(backlog, active, held, delayed, oldest, rewindable);
     }
 
     /** Waiting messages, counted cheaply (an upper bound): for the backlog cap. */
@@ -306,6 +414,6 @@ final class PartitionDispatcher {
         endOffset = Math.max(endOffset, offset + 1);
     }
 
-    record Counters(long backlog, long active, long inactive, long delayed, long oldestEnqueueTime) {
+    record Counters(long backlog, long active, long inactive, long delayed, long oldestEnqueueTime, long rewindable) {
     }
 }

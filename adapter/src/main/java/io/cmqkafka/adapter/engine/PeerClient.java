@@ -21,8 +21,20 @@ public interface PeerClient {
     CompletableFuture<List<QueueException.Kind>> delete(String ownerUrl, String queue, String queueId,
             List<String> receiptHandles);
 
-    /** The owner's counters of those partitions: active, inactive, delayed, oldest enqueue time (ms). */
-    CompletableFuture<long[]> counters(String ownerUrl, String queue, String queueId, List<Integer> partitions);
+    /** Moves the end of leases on the owner; one outcome per handle (null = changed). */
+    CompletableFuture<List<QueueException.Kind>> changeVisibility(String ownerUrl, String queue, String queueId,
+            List<String> receiptHandles, long visibilityMillis);
+
+    /**
+     * The owner's counters of those partitions: active, inactive, delayed, oldest enqueue time (ms),
+     * rewindable. {@code rewindFrom}: per partition the first offset a rewind may reach, or null.
+     */
+    CompletableFuture<long[]> counters(String ownerUrl, String queue, String queueId, List<Integer> partitions,
+            List<Long> rewindFrom);
+
+    /** Rewinds each partition to its offset on the owner. */
+    CompletableFuture<Void> rewind(String ownerUrl, String queue, String queueId, List<Integer> partitions,
+            List<Long> offsets);
 
     PeerClient NONE = new PeerClient() {
         @Override
@@ -42,8 +54,19 @@ public interface PeerClient {
         }
 
         @Override
-        public CompletableFuture<long[]> counters(String o, String q, String id, List<Integer> p) {
-            return CompletableFuture.completedFuture(new long[4]);
+        public CompletableFuture<List<QueueException.Kind>> changeVisibility(String o, String q, String id,
+                List<String> h, long v) {
+            return CompletableFuture.failedFuture(new QueueException(QueueException.Kind.UNAVAILABLE, "no peers"));
+        }
+
+        @Override
+        public CompletableFuture<long[]> counters(String o, String q, String id, List<Integer> p, List<Long> r) {
+            return CompletableFuture.completedFuture(new long[5]);
+        }
+
+        @Override
+        public CompletableFuture<Void> rewind(String o, String q, String id, List<Integer> p, List<Long> offsets) {
+            return CompletableFuture.failedFuture(new QueueException(QueueException.Kind.UNAVAILABLE, "no peers"));
         }
     };
 }

@@ -11,5 +11,6 @@ public record QueueAttributes(
         long inactiveMsgNum,
         long delayMsgNum,
         long rewindMsgNum,
-        long minMsgTime) {
+        long minMsgTime,
+        String deadLetterQueueId) {
 }

@@ -112,6 +112,8 @@ public final class QueueEngine implements QueueService, AutoCloseable {
         });
         this.fetcher = new MessageFetcher(settings.bootstrapServers(), settings.topicPrefix() + "fetcher",
                 this::onFetched);
+        // Messages that reach a dead-letter limit move without waiting for a receive to find them.
+        timers.scheduleWithFixedDelay(this::sweepDeadLetters, 1, 1, TimeUnit.SECONDS);
         leases.setOwnershipListener(new LeaseStore.ShardOwnershipListener() {
             @Override
             public void onShardRevoked(int shard) {
@@ -143,6 +145,11 @@ public final class QueueEngine implements QueueService, AutoCloseable {
         }
         if (metadata.queues().size() >= settings.maxQueues()) {
             return failed(Kind.QUOTA_EXCEEDED, "the number of queues has reached " + settings.maxQueues());
+        }
+        try {
+            checkDeadLetterPolicy(name, s.deadLetterPolicy());
+        } catch (QueueException e) {
+            return CompletableFuture.failedFuture(e);
         }
         String topic = settings.queueTopic(name);
         NewTopic nt = new NewTopic(topic, settings.queuePartitions(), settings.replicationFactor())
@@ -195,6 +202,10 @@ public final class QueueEngine implements QueueService, AutoCloseable {
         if (rec == null) {
             return notFound(name);
         }
+        if (!deadLetterSources(name).isEmpty()) {
+            return failed(Kind.DEAD_LETTER_QUEUE_BOUND, "queue " + name + " is the dead-letter queue of "
+                    + deadLetterSources(name).get(0).name());
+        }
         return metadata.removeQueue(name).thenCompose(v -> {
             ActiveQueue aq = active.remove(rec.queueId());
             if (aq != null) {
@@ -223,8 +234,20 @@ public final class QueueEngine implements QueueService, AutoCloseable {
 
     @Override
     public QueuePage listQueues(String searchWord, int offset, int limit) {
+        return page(metadata.queues(), searchWord, offset, limit);
+    }
+
+    @Override
+    public QueuePage listDeadLetterSourceQueues(String deadLetterQueue, String searchWord, int offset, int limit) {
+        if (metadata.queue(deadLetterQueue) == null) {
+            throw new QueueException(Kind.QUEUE_NOT_FOUND, "queue " + deadLetterQueue + " does not exist");
+        }
+        return page(deadLetterSources(deadLetterQueue), searchWord, offset, limit);
+    }
+
+    private static QueuePage page(java.util.Collection<QueueRecord> queues, String searchWord, int offset, int limit) {
         String w = searchWord == null ? "" : searchWord.toLowerCase(Locale.ROOT);
-        List<QueueRecord> all = metadata.queues().stream()
+        List<QueueRecord> all = queues.stream()
                 .filter(q -> q.name().toLowerCase(Locale.ROOT).contains(w))
                 .sorted(Comparator.comparing(q -> q.name().toLowerCase(Locale.ROOT)))
                 .toList();
@@ -244,27 +267,58 @@ public final class QueueEngine implements QueueService, AutoCloseable {
 
     /** Counters summed over this instance's partitions and those of every other owner. */
     private CompletableFuture<QueueAttributes> attributes(QueueRecord rec, ActiveQueue aq) {
-        List<CompletableFuture<long[]>> parts = new ArrayList<>();
-        parts.add(completed(localCounters(aq, null)));
-        for (Map.Entry<String, List<Integer>> owner : remoteOwners(aq).entrySet()) {
-            parts.add(peers.counters(owner.getKey(), rec.name(), rec.queueId(), owner.getValue())
-                    .exceptionally(ex -> new long[4]));
-        }
-        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
-            long[] sum = new long[4];
-            for (CompletableFuture<long[]> f : parts) {
-                long[] c = f.join();
-                sum[0] += c[0];
-                sum[1] += c[1];
-                sum[2] += c[2];
-                if (c[3] > 0 && (sum[3] == 0 || c[3] < sum[3])) {
-                    sum[3] = c[3];
-                }
+        int rewindSeconds = rec.settings().rewindSeconds();
+        CompletableFuture<Map<Integer, Long>> rewindFrom = rewindSeconds == 0 ? completed(null)
+                : offsetsAt(rec, clock.millis() - rewindSeconds * 1000L).exceptionally(ex -> null);
+        return rewindFrom.thenCompose(from -> {
+            List<CompletableFuture<long[]>> parts = new ArrayList<>();
+            parts.add(completed(localCounters(aq, null, from)));
+            for (Map.Entry<String, List<Integer>> owner : remoteOwners(aq).entrySet()) {
+                parts.add(peers.counters(owner.getKey(), rec.name(), rec.queueId(), owner.getValue(),
+                        from == null ? null : owner.getValue().stream().map(from::get).toList())
+                        .exceptionally(ex -> new long[COUNTERS]));
             }
-            return new QueueAttributes(rec.queueId(), rec.name(), rec.settings(), rec.createTime(),
-                    rec.lastModifyTime(), sum[0], sum[1], sum[2], 0, sum[3] / 1000);
+            return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
+                long[] sum = new long[COUNTERS];
+                for (CompletableFuture<long[]> f : parts) {
+                    long[] c = f.join();
+                    sum[0] += c[0];
+                    sum[1] += c[1];
+                    sum[2] += c[2];
+                    if (c[3] > 0 && (sum[3] == 0 || c[3] < sum[3])) {
+                        sum[3] = c[3];
+                    }
+                    sum[4] += c[4];
+                }
+                DeadLetterPolicy dl = rec.settings().deadLetterPolicy();
+                QueueRecord dlq = dl == null ? null : metadata.queue(dl.deadLetterQueue());
+                return new QueueAttributes(rec.queueId(), rec.name(), rec.settings(), rec.createTime(),
+                        rec.lastModifyTime(), sum[0], sum[1], sum[2], sum[4], sum[3] / 1000,
+                        dlq == null ? null : dlq.queueId());
+            });
         });
     }
+
+    /** Per partition, the first offset whose broker time is at or after {@code millis} (the log end if none). */
+    private CompletableFuture<Map<Integer, Long>> offsetsAt(QueueRecord rec, long millis) {
+        Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> byTime = new java.util.HashMap<>();
+        Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+        for (int p = 0; p < rec.partitions(); p++) {
+            byTime.put(new TopicPartition(rec.topic(), p), org.apache.kafka.clients.admin.OffsetSpec.forTimestamp(millis));
+            latest.put(new TopicPartition(rec.topic(), p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+        }
+        CompletableFuture<Map<TopicPartition, org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo>> t =
+                admin.listOffsets(byTime).all().toCompletionStage().toCompletableFuture();
+        CompletableFuture<Map<TopicPartition, org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo>> e =
+                admin.listOffsets(latest).all().toCompletionStage().toCompletableFuture();
+        return t.thenCombine(e, (at, end) -> {
+            Map<Integer, Long> out = new java.util.HashMap<>();
+            at.forEach((tp, info) -> out.put(tp.partition(), info.offset() >= 0 ? info.offset() : end.get(tp).offset()));
+            return out;
+        });
+    }
+
+    private static final int COUNTERS = 5;
 
     @Override
     public CompletionStage<QueueAttributes> setQueueAttributes(String name, QueueSettings.Patch patch) {
@@ -273,6 +327,13 @@ public final class QueueEngine implements QueueService, AutoCloseable {
             return notFound(name);
         }
         QueueSettings next = rec.settings().with(patch);
+        if (patch.deadLetterPolicy() != null) {
+            try {
+                checkDeadLetterPolicy(name, patch.deadLetterPolicy());
+            } catch (QueueException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
         QueueRecord updated = rec.withSettings(next, clock.millis() / 1000);
         CompletionStage<Void> topicChange = CompletableFuture.completedFuture(null);
         if (next.msgRetentionSeconds() != rec.settings().msgRetentionSeconds()) {
@@ -332,15 +393,7 @@ public final class QueueEngine implements QueueService, AutoCloseable {
                     pr.headers().add(new RecordHeader(MessageFetcher.DELIVER_AT_HEADER,
                             ByteBuffer.allocate(8).putLong(deliverAt).array()));
                 }
-                CompletableFuture<RecordMetadata> ack = new CompletableFuture<>();
-                producer.send(pr, (md, ex) -> {
-                    if (ex != null) {
-                        ack.completeExceptionally(ex);
-                    } else {
-                        ack.complete(md);
-                    }
-                });
-                acks.add(ack);
+                acks.add(produce(pr));
             }
             return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).handle((v, ex) -> {
                 if (ex != null) {
@@ -505,7 +558,7 @@ public final class QueueEngine implements QueueService, AutoCloseable {
                 int p = g.partition();
                 StoredMessage m = g.message();
                 LeaseEvent.Leased l = g.lease();
-                out.add(new ReceivedMessage(m.body(), MessageIds.of(p, m.offset()),
+                out.add(new ReceivedMessage(m.body(), m.msgIdIn(p),
                         new ReceiptHandle(aq.queueTag, p, m.offset(), l.epoch(), l.dequeueCount()).encode(),
                         m.enqueueTime() / 1000, g.state().firstDequeueAt() / 1000, l.visibleAt() / 1000,
                         l.dequeueCount()));
@@ -524,12 +577,13 @@ public final class QueueEngine implements QueueService, AutoCloseable {
     }
 
     /**
-     * One outcome per handle: deleted here when this instance owns the handle's partition,
-     * otherwise forwarded to the owner ({@code forward}) or answered UNAVAILABLE (a peer's call
-     * that reached an instance no longer owning the partition).
+     * One outcome per handle: done here by {@code local} when this instance owns the handle's
+     * partition, otherwise forwarded to the owner by {@code remote} ({@code forward}) or answered
+     * UNAVAILABLE (a peer's call that reached an instance no longer owning the partition).
      */
-    private CompletableFuture<List<Kind>> deleteAll(QueueRecord rec, ActiveQueue aq, List<String> handles,
-            boolean forward) {
+    private CompletableFuture<List<Kind>> perHandle(ActiveQueue aq, List<String> handles, boolean forward,
+            java.util.function.BiFunction<PartitionDispatcher, ReceiptHandle, CompletableFuture<Kind>> local,
+            java.util.function.BiFunction<String, String, CompletableFuture<List<Kind>>> remote) {
         List<CompletableFuture<Kind>> outcomes = new ArrayList<>(handles.size());
         for (String s : handles) {
             ReceiptHandle h = ReceiptHandle.decode(s);
@@ -540,10 +594,10 @@ public final class QueueEngine implements QueueService, AutoCloseable {
             PartitionDispatcher d = aq.partitions[h.partition()];
             int shard = leases.shardOf(d.qp);
             if (leases.isLocal(shard)) {
-                outcomes.add(deleteLocal(rec, d, h));
+                outcomes.add(local.apply(d, h));
             } else if (forward) {
                 outcomes.add(leases.ownerOf(shard)
-                        .map(o -> peers.delete(urlOf(o), rec.name(), rec.queueId(), List.of(s))
+                        .map(o -> remote.apply(urlOf(o), s)
                                 .thenApply(l -> l.get(0))
                                 .exceptionally(ex -> Kind.UNAVAILABLE))
                         .orElse(completed(Kind.UNAVAILABLE)));
@@ -553,6 +607,54 @@ public final class QueueEngine implements QueueService, AutoCloseable {
         }
         return CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new))
                 .thenApply(v -> outcomes.stream().map(CompletableFuture::join).toList());
+    }
+
+    private CompletableFuture<List<Kind>> deleteAll(QueueRecord rec, ActiveQueue aq, List<String> handles,
+            boolean forward) {
+        return perHandle(aq, handles, forward, (d, h) -> deleteLocal(rec, d, h),
+                (owner, h) -> peers.delete(owner, rec.name(), rec.queueId(), List.of(h)));
+    }
+
+    @Override
+    public CompletionStage<VisibilityChange> changeVisibility(String queue, List<String> receiptHandles,
+            int visibilityTimeoutSeconds) {
+        QueueRecord rec = metadata.queue(queue);
+        if (rec == null) {
+            return notFound(queue);
+        }
+        long millis = visibilityTimeoutSeconds * 1000L;
+        long nextVisible = (clock.millis() + millis) / 1000;
+        return activate(rec).thenCompose(aq -> changeVisibilityAll(rec, aq, receiptHandles, millis, true))
+                .thenApply(outcomes -> new VisibilityChange(outcomes, nextVisible));
+    }
+
+    private CompletableFuture<List<Kind>> changeVisibilityAll(QueueRecord rec, ActiveQueue aq, List<String> handles,
+            long millis, boolean forward) {
+        return perHandle(aq, handles, forward, (d, h) -> changeVisibilityLocal(rec, aq, d, h, millis),
+                (owner, h) -> peers.changeVisibility(owner, rec.name(), rec.queueId(), List.of(h), millis));
+    }
+
+    private CompletableFuture<Kind> changeVisibilityLocal(QueueRecord rec, ActiveQueue aq, PartitionDispatcher d,
+            ReceiptHandle h, long millis) {
+        return d.ensureLoaded(gen -> load(rec, d, gen)).thenCompose(v -> {
+            long epoch = d.ownerEpoch();
+            long now = clock.millis();
+            LeaseEvent.VisibilityChanged e = d.changeVisibility(h, now, now + millis);
+            if (e == null) {
+                return completed(Kind.INVALID_RECEIPT_HANDLE);
+            }
+            return leases.append(d.qp, e, epoch).handle((x, ex) -> {
+                if (ex != null) {
+                    LOG.warnf("visibility change in %s not acknowledged: %s", d.qp, ex.getMessage());
+                    resync(rec, d);
+                    return Kind.UNAVAILABLE;
+                }
+                // An earlier end may let waiting receives have the message sooner.
+                aq.serveWaiters(clock.millis());
+                scheduleWakeUp(aq);
+                return (Kind) null;
+            });
+        });
     }
 
     private static String urlOf(org.apache.kafka.streams.state.HostInfo h) {
@@ -622,28 +724,290 @@ public final class QueueEngine implements QueueService, AutoCloseable {
         return activate(rec).thenCompose(aq -> deleteAll(rec, aq, handles, false));
     }
 
-    public CompletableFuture<long[]> serveCounters(String queue, String queueId, List<Integer> parts) {
+    public CompletableFuture<List<Kind>> serveChangeVisibility(String queue, String queueId, List<String> handles,
+            long millis) {
         QueueRecord rec = recordFor(queue, queueId);
-        return activate(rec).thenApply(aq -> localCounters(aq, parts));
+        return activate(rec).thenCompose(aq -> changeVisibilityAll(rec, aq, handles, millis, false));
     }
 
-    /** active, inactive, delayed, oldest enqueue time (ms, 0 = none) over local partitions. */
-    private long[] localCounters(ActiveQueue aq, List<Integer> only) {
+    /** {@code rewindFrom}: per requested partition, the first offset a rewind may reach (null: rewind off). */
+    public CompletableFuture<long[]> serveCounters(String queue, String queueId, List<Integer> parts,
+            List<Long> rewindFrom) {
+        QueueRecord rec = recordFor(queue, queueId);
+        Map<Integer, Long> from = null;
+        if (rewindFrom != null && rewindFrom.size() == parts.size()) {
+            from = new java.util.HashMap<>();
+            for (int i = 0; i < parts.size(); i++) {
+                from.put(parts.get(i), rewindFrom.get(i));
+            }
+        }
+        Map<Integer, Long> f = from;
+        return activate(rec).thenApply(aq -> localCounters(aq, parts, f));
+    }
+
+    public CompletableFuture<Void> serveRewind(String queue, String queueId, List<Integer> parts, List<Long> offsets) {
+        QueueRecord rec = recordFor(queue, queueId);
+        return activate(rec).thenCompose(aq -> {
+            List<CompletableFuture<Void>> done = new ArrayList<>();
+            for (int i = 0; i < parts.size(); i++) {
+                PartitionDispatcher d = aq.partitions[parts.get(i)];
+                done.add(leases.isLocal(leases.shardOf(d.qp)) ? rewindLocal(rec, d, offsets.get(i))
+                        : failed(Kind.UNAVAILABLE, "partition " + d.qp + " moved"));
+            }
+            return CompletableFuture.allOf(done.toArray(CompletableFuture[]::new));
+        });
+    }
+
+    /**
+     * active, inactive, delayed, oldest enqueue time (ms, 0 = none), rewindable over local
+     * partitions; {@code rewindFrom} partition to the first offset a rewind may reach, or null.
+     */
+    private long[] localCounters(ActiveQueue aq, List<Integer> only, Map<Integer, Long> rewindFrom) {
         long now = clock.millis();
-        long[] c = new long[4];
+        long[] c = new long[COUNTERS];
         for (PartitionDispatcher d : aq.partitions) {
             if ((only != null && !only.contains(d.partition)) || !leases.isLocal(leases.shardOf(d.qp))) {
                 continue;
             }
-            PartitionDispatcher.Counters pc = d.counters(now);
+            Long from = rewindFrom == null ? null : rewindFrom.get(d.partition);
+            PartitionDispatcher.Counters pc = d.counters(now, from == null ? -1 : from);
             c[0] += pc.active();
             c[1] += pc.inactive();
             c[2] += pc.delayed();
             if (pc.oldestEnqueueTime() > 0 && (c[3] == 0 || pc.oldestEnqueueTime() < c[3])) {
                 c[3] = pc.oldestEnqueueTime();
             }
+            c[4] += pc.rewindable();
         }
         return c;
+    }
+
+    // ---------------------------------------------------------------- rewind
+
+    @Override
+    public CompletionStage<Void> rewindQueue(String name, long startConsumeTimeSeconds) {
+        QueueRecord rec = metadata.queue(name);
+        if (rec == null) {
+            return notFound(name);
+        }
+        int window = rec.settings().rewindSeconds();
+        if (window == 0) {
+            return failed(Kind.REWIND_DISABLED, "queue " + name + " has rewindSeconds 0");
+        }
+        long now = clock.millis();
+        long from = startConsumeTimeSeconds * 1000;
+        if (from > now || from < now - window * 1000L) {
+            return failed(Kind.REWIND_TIME_OUT_OF_RANGE, "rewind time outside the last " + window + " s");
+        }
+        return offsetsAt(rec, from).thenCompose(offsets -> rewindTo(rec, offsets));
+    }
+
+    @Override
+    public CompletionStage<Void> rewindQueueToOffsets(String name, Map<Integer, Long> offsets) {
+        QueueRecord rec = metadata.queue(name);
+        if (rec == null) {
+            return notFound(name);
+        }
+        if (offsets == null || offsets.isEmpty()) {
+            Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> earliest = new java.util.HashMap<>();
+            for (int p = 0; p < rec.partitions(); p++) {
+                earliest.put(new TopicPartition(rec.topic(), p), org.apache.kafka.clients.admin.OffsetSpec.earliest());
+            }
+            return admin.listOffsets(earliest).all().toCompletionStage().thenCompose(r -> {
+                Map<Integer, Long> all = new java.util.HashMap<>();
+                r.forEach((tp, info) -> all.put(tp.partition(), info.offset()));
+                return rewindTo(rec, all);
+            });
+        }
+        for (Integer p : offsets.keySet()) {
+            if (p < 0 || p >= rec.partitions()) {
+                return failed(Kind.NO_SUCH_PARTITION, "queue " + name + " has partitions 0-" + (rec.partitions() - 1));
+            }
+        }
+        return rewindTo(rec, offsets);
+    }
+
+    /** Rewinds each partition at its owner; completes when every owner has its Rewound event acknowledged. */
+    private CompletableFuture<Void> rewindTo(QueueRecord rec, Map<Integer, Long> offsets) {
+        return activate(rec).thenCompose(aq -> {
+            List<CompletableFuture<Void>> done = new ArrayList<>();
+            Map<String, List<Integer>> remote = remoteOwners(aq);
+            for (PartitionDispatcher d : aq.partitions) {
+                Long to = offsets.get(d.partition);
+                if (to != null && leases.isLocal(leases.shardOf(d.qp))) {
+                    done.add(rewindLocal(rec, d, to));
+                } else if (to != null && remote.values().stream().noneMatch(l -> l.contains(d.partition))) {
+                    done.add(failed(Kind.UNAVAILABLE, "partition " + d.qp + " has no owner right now"));
+                }
+            }
+            for (Map.Entry<String, List<Integer>> owner : remote.entrySet()) {
+                List<Integer> parts = owner.getValue().stream().filter(offsets::containsKey).toList();
+                if (!parts.isEmpty()) {
+                    done.add(peers.rewind(owner.getKey(), rec.name(), rec.queueId(), parts,
+                            parts.stream().map(offsets::get).toList()));
+                }
+            }
+            return CompletableFuture.allOf(done.toArray(CompletableFuture[]::new));
+        });
+    }
+
+    private CompletableFuture<Void> rewindLocal(QueueRecord rec, PartitionDispatcher d, long toOffset) {
+        return d.ensureLoaded(gen -> load(rec, d, gen)).thenCompose(v -> {
+            PartitionDispatcher.Rewind r = d.rewind(toOffset, clock.millis());
+            if (r == null) {
+                return failed(Kind.UNAVAILABLE, "partition " + d.qp + " moved while rewinding");
+            }
+            fetchFrom(rec, d, r.start());
+            return leases.append(d.qp, r.event(), r.ownerEpoch()).handle((x, ex) -> {
+                if (ex != null) {
+                    resync(rec, d);
+                    throw unavailable("rewinding " + d.qp, ex);
+                }
+                return (Void) null;
+            });
+        });
+    }
+
+    private void fetchFrom(QueueRecord rec, PartitionDispatcher d, PartitionDispatcher.FetchStart start) {
+        TopicPartition tp = new TopicPartition(rec.topic(), d.partition);
+        if (fetcher.isAssigned(tp)) {
+            fetcher.seek(tp, start.from(), start.seekToken());
+        } else {
+            fetcher.assign(tp, d, start.from(), start.seekToken());
+        }
+    }
+
+    // ---------------------------------------------------------------- dead letters
+
+    /** Queues whose dead-letter policy names {@code deadLetterQueue}. */
+    private List<QueueRecord> deadLetterSources(String deadLetterQueue) {
+        return metadata.queues().stream()
+                .filter(q -> q.settings().deadLetterPolicy() != null
+                        && q.settings().deadLetterPolicy().deadLetterQueue().equalsIgnoreCase(deadLetterQueue))
+                .toList();
+    }
+
+    /** The rules of CMQ: the dead-letter queue exists, has none itself, is no source's, and has at most 6 sources. */
+    private void checkDeadLetterPolicy(String source, DeadLetterPolicy p) {
+        if (p == null) {
+            return;
+        }
+        QueueRecord dlq = metadata.queue(p.deadLetterQueue());
+        if (dlq == null) {
+            throw new QueueException(Kind.DEAD_LETTER_QUEUE_NOT_FOUND, "queue " + p.deadLetterQueue() + " does not exist");
+        }
+        if (dlq.name().equalsIgnoreCase(source) || dlq.settings().deadLetterPolicy() != null
+                || !deadLetterSources(source).isEmpty()) {
+            throw new QueueException(Kind.DEAD_LETTER_NESTING, "dead-letter queues cannot be nested");
+        }
+        long others = deadLetterSources(dlq.name()).stream().filter(q -> !q.name().equalsIgnoreCase(source)).count();
+        if (others >= MAX_DEAD_LETTER_SOURCES) {
+            throw new QueueException(Kind.DEAD_LETTER_TOO_MANY_SOURCES,
+                    "queue " + dlq.name() + " is the dead-letter queue of " + others + " queues already");
+        }
+    }
+
+    /** CMQ: a queue may be the dead-letter queue of at most 6 queues. */
+    public static final int MAX_DEAD_LETTER_SOURCES = 6;
+
+    @Override
+    public CompletionStage<String> unbindDeadLetterQueue(String name) {
+        QueueRecord rec = metadata.queue(name);
+        if (rec == null) {
+            return notFound(name);
+        }
+        if (rec.settings().deadLetterPolicy() == null) {
+            return failed(Kind.DEAD_LETTER_QUEUE_NOT_FOUND, "queue " + name + " has no dead-letter queue");
+        }
+        QueueRecord updated = rec.withSettings(rec.settings().withDeadLetterPolicy(null), clock.millis() / 1000);
+        return metadata.putQueue(updated).thenApply(v -> {
+            ActiveQueue aq = active.get(rec.queueId());
+            if (aq != null) {
+                aq.deadLetterPolicy = null;
+            }
+            return rec.queueId();
+        });
+    }
+
+    /** The policy dispatchers apply: the queue's, while its dead-letter queue exists. */
+    private DeadLetterPolicy effectiveDeadLetterPolicy(QueueRecord rec) {
+        DeadLetterPolicy p = rec.settings().deadLetterPolicy();
+        return p != null && metadata.queue(p.deadLetterQueue()) != null ? p : null;
+    }
+
+    private void sweepDeadLetters() {
+        try {
+            long now = clock.millis();
+            for (QueueRecord rec : metadata.queues()) {
+                ActiveQueue aq = active.get(rec.queueId());
+                DeadLetterPolicy p = aq == null ? null : effectiveDeadLetterPolicy(rec);
+                if (p == null) {
+                    continue;
+                }
+                aq.deadLetterPolicy = p;
+                for (PartitionDispatcher d : aq.partitions) {
+                    d.sweepDeadLetters(now, p);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("dead-letter sweep: " + e.getMessage(), e);
+        }
+    }
+
+    /** Dispatcher lock held: only hand the work over. */
+    private void onDeadLetters(PartitionDispatcher d, List<PartitionDispatcher.DeadLetter> letters) {
+        timers.execute(() -> moveToDeadLetterQueue(d, letters));
+    }
+
+    /**
+     * Copies the messages to the dead-letter queue (body, message id and enqueue time kept), then
+     * records them as dead-lettered. A crash in between copies them again on the next owner: at
+     * least once, never lost. If the copy fails, the partition reloads its state from the store,
+     * where the messages are still waiting.
+     */
+    private void moveToDeadLetterQueue(PartitionDispatcher d, List<PartitionDispatcher.DeadLetter> letters) {
+        String queueId = d.qp.queueId().toString();
+        QueueRecord src = metadata.queues().stream().filter(q -> q.queueId().equals(queueId)).findFirst().orElse(null);
+        if (src == null) {
+            return; // the source queue is gone, and its messages with it
+        }
+        DeadLetterPolicy policy = src.settings().deadLetterPolicy();
+        QueueRecord dlq = policy == null ? null : metadata.queue(policy.deadLetterQueue());
+        if (dlq == null) {
+            resync(src, d);
+            return;
+        }
+        ActiveQueue target = activeQueue(dlq);
+        List<CompletableFuture<RecordMetadata>> copies = new ArrayList<>(letters.size());
+        for (PartitionDispatcher.DeadLetter l : letters) {
+            StoredMessage m = l.message();
+            ProducerRecord<byte[], byte[]> pr = new ProducerRecord<>(dlq.topic(), target.nextSendPartition(), null,
+                    m.body().getBytes(StandardCharsets.UTF_8));
+            pr.headers().add(new RecordHeader(MessageFetcher.MSG_ID_HEADER,
+                    m.msgIdIn(d.partition).getBytes(StandardCharsets.UTF_8)));
+            pr.headers().add(new RecordHeader(MessageFetcher.ENQUEUE_TIME_HEADER,
+                    ByteBuffer.allocate(8).putLong(m.enqueueTime()).array()));
+            copies.add(produce(pr));
+        }
+        CompletableFuture.allOf(copies.toArray(CompletableFuture[]::new)).thenCompose(v -> {
+            for (CompletableFuture<RecordMetadata> c : copies) {
+                RecordMetadata md = c.join();
+                target.partitions[md.partition()].noteAppended(md.offset());
+            }
+            List<CompletableFuture<Void>> recorded = new ArrayList<>();
+            for (PartitionDispatcher.DeadLetter l : letters) {
+                recorded.add(leases.append(d.qp, l.event(), l.ownerEpoch()));
+            }
+            return CompletableFuture.allOf(recorded.toArray(CompletableFuture[]::new));
+        }).whenComplete((v, ex) -> {
+            if (ex != null) {
+                LOG.warnf("moving %d messages of %s to dead-letter queue %s failed: %s", letters.size(), src.name(),
+                        dlq.name(), ex.getMessage());
+                resync(src, d);
+            } else {
+                LOG.debugf("moved %d messages of %s to dead-letter queue %s", letters.size(), src.name(), dlq.name());
+            }
+        });
     }
 
     // ---------------------------------------------------------------- activation and wake-ups
@@ -653,7 +1017,8 @@ public final class QueueEngine implements QueueService, AutoCloseable {
         return active.computeIfAbsent(rec.queueId(), id -> {
             PartitionDispatcher[] ds = new PartitionDispatcher[rec.partitions()];
             for (int p = 0; p < ds.length; p++) {
-                ds[p] = new PartitionDispatcher(qp(rec, p), settings.windowMessages(), settings.windowBytes());
+                ds[p] = new PartitionDispatcher(qp(rec, p), settings.windowMessages(), settings.windowBytes(),
+                        this::onDeadLetters);
             }
             return new ActiveQueue(rec.queueId(), rec.topic(), ds);
         });
@@ -661,6 +1026,7 @@ public final class QueueEngine implements QueueService, AutoCloseable {
 
     private CompletableFuture<ActiveQueue> activate(QueueRecord rec) {
         ActiveQueue aq = activeQueue(rec);
+        aq.deadLetterPolicy = effectiveDeadLetterPolicy(rec);
         List<CompletableFuture<Void>> loads = new ArrayList<>();
         for (PartitionDispatcher d : aq.partitions) {
             if (leases.isLocal(leases.shardOf(d.qp))) {
@@ -694,20 +1060,15 @@ public final class QueueEngine implements QueueService, AutoCloseable {
                     LeaseEvent.Claimed claim = new LeaseEvent.Claimed(epoch);
                     io.cmqkafka.lease.LeaseRules.apply(table, claim);
                     return leases.append(d.qp, claim, epoch).thenApply(v -> {
-                        long from = d.reset(table, epoch, generation);
-                        if (from < 0) {
+                        PartitionDispatcher.FetchStart start = d.reset(table, epoch, generation);
+                        if (start == null) {
                             throw new QueueException(Kind.UNAVAILABLE, "partition " + d.qp + " moved while loading");
                         }
-                        return from;
+                        return start;
                     });
                 })
-                .thenCompose(from -> {
-                    TopicPartition tp = new TopicPartition(rec.topic(), d.partition);
-                    if (fetcher.isAssigned(tp)) {
-                        fetcher.seek(tp, from);
-                    } else {
-                        fetcher.assign(tp, d, from);
-                    }
+                .thenCompose(start -> {
+                    fetchFrom(rec, d, start);
                     // Serve once the window holds the backlog (or is full), so the first receive
                     // after a start sees what is waiting; never wait long for it.
                     return d.primed().completeOnTimeout(null, 10, TimeUnit.SECONDS);
@@ -776,6 +1137,18 @@ public final class QueueEngine implements QueueService, AutoCloseable {
 
     private static <T> CompletableFuture<T> completed(T v) {
         return CompletableFuture.completedFuture(v);
+    }
+
+    private CompletableFuture<RecordMetadata> produce(ProducerRecord<byte[], byte[]> pr) {
+        CompletableFuture<RecordMetadata> ack = new CompletableFuture<>();
+        producer.send(pr, (md, ex) -> {
+            if (ex != null) {
+                ack.completeExceptionally(ex);
+            } else {
+                ack.complete(md);
+            }
+        });
+        return ack;
     }
 
     // ---------------------------------------------------------------- helpers

@@ -17,7 +17,21 @@ public final class QueueException extends RuntimeException {
         /** Too many received-but-not-deleted or delayed messages ahead of the waiting ones. */
         TOO_MANY_INFLIGHT,
         /** Kafka did not acknowledge in time or refused: the client may retry. */
-        UNAVAILABLE
+        UNAVAILABLE,
+        /** A dead-letter policy names a queue that does not exist, or a queue has no dead-letter queue to unbind. */
+        DEAD_LETTER_QUEUE_NOT_FOUND,
+        /** A dead-letter queue may not have a dead-letter queue itself, nor be its own. */
+        DEAD_LETTER_NESTING,
+        /** A queue is the dead-letter queue of too many queues already. */
+        DEAD_LETTER_TOO_MANY_SOURCES,
+        /** A queue that is some queue's dead-letter queue cannot be deleted. */
+        DEAD_LETTER_QUEUE_BOUND,
+        /** RewindQueue on a queue whose rewindSeconds is 0. */
+        REWIND_DISABLED,
+        /** A rewind time outside [now - rewindSeconds, now]. */
+        REWIND_TIME_OUT_OF_RANGE,
+        /** A partition number the queue does not have (rewind to offsets). */
+        NO_SUCH_PARTITION
     }
 
     private final Kind kind;

@@ -43,4 +43,33 @@ public interface QueueService {
      * QUEUE_NOT_FOUND fails the whole call.
      */
     CompletionStage<List<QueueException.Kind>> delete(String queue, List<String> receiptHandles);
+
+    /** Queues whose dead-letter queue is {@code deadLetterQueue}, filtered and paged like {@link #listQueues}. */
+    QueuePage listDeadLetterSourceQueues(String deadLetterQueue, String searchWord, int offset, int limit);
+
+    /** Removes the queue's dead-letter policy; completes with its queue id. DEAD_LETTER_QUEUE_NOT_FOUND when none. */
+    CompletionStage<String> unbindDeadLetterQueue(String name);
+
+    /**
+     * Every message produced at or after {@code startConsumeTimeSeconds} (Unix seconds) becomes
+     * deliverable again, in production order, deleted ones included. REWIND_DISABLED, REWIND_TIME_OUT_OF_RANGE.
+     */
+    CompletionStage<Void> rewindQueue(String name, long startConsumeTimeSeconds);
+
+    /**
+     * Extension: rewinds partitions to offsets ({@code offsets} partition to offset; null or empty: every
+     * partition to its earliest retained message). NO_SUCH_PARTITION.
+     */
+    CompletionStage<Void> rewindQueueToOffsets(String name, java.util.Map<Integer, Long> offsets);
+
+    /**
+     * Extension (SQS ChangeMessageVisibility): the leases named by the handles end
+     * {@code visibilityTimeoutSeconds} from now (0: visible at once). One outcome per handle, null = changed.
+     */
+    CompletionStage<VisibilityChange> changeVisibility(String queue, List<String> receiptHandles,
+            int visibilityTimeoutSeconds);
+
+    /** Outcomes per handle (null = changed) and the new end of the changed leases (Unix seconds). */
+    record VisibilityChange(List<QueueException.Kind> outcomes, long nextVisibleTime) {
+    }
 }

@@ -9,16 +9,36 @@ public record QueueSettings(
         int visibilityTimeout,
         int maxMsgSize,
         int msgRetentionSeconds,
-        int rewindSeconds) {
+        int rewindSeconds,
+        DeadLetterPolicy deadLetterPolicy) {
 
-    /** Fields left null are unchanged. */
+    /** Settings without a dead-letter policy. */
+    public QueueSettings(long maxMsgHeapNum, int pollingWaitSeconds, int visibilityTimeout, int maxMsgSize,
+            int msgRetentionSeconds, int rewindSeconds) {
+        this(maxMsgHeapNum, pollingWaitSeconds, visibilityTimeout, maxMsgSize, msgRetentionSeconds, rewindSeconds,
+                null);
+    }
+
+    /** Fields left null are unchanged (a dead-letter policy is removed by unbinding it, not by a patch). */
     public record Patch(
             Long maxMsgHeapNum,
             Integer pollingWaitSeconds,
             Integer visibilityTimeout,
             Integer maxMsgSize,
             Integer msgRetentionSeconds,
-            Integer rewindSeconds) {
+            Integer rewindSeconds,
+            DeadLetterPolicy deadLetterPolicy) {
+
+        public Patch(Long maxMsgHeapNum, Integer pollingWaitSeconds, Integer visibilityTimeout, Integer maxMsgSize,
+                Integer msgRetentionSeconds, Integer rewindSeconds) {
+            this(maxMsgHeapNum, pollingWaitSeconds, visibilityTimeout, maxMsgSize, msgRetentionSeconds,
+                    rewindSeconds, null);
+        }
+    }
+
+    public QueueSettings withDeadLetterPolicy(DeadLetterPolicy p) {
+        return new QueueSettings(maxMsgHeapNum, pollingWaitSeconds, visibilityTimeout, maxMsgSize,
+                msgRetentionSeconds, rewindSeconds, p);
     }
 
     public QueueSettings with(Patch p) {
@@ -28,6 +48,7 @@ public record QueueSettings(
                 p.visibilityTimeout() != null ? p.visibilityTimeout() : visibilityTimeout,
                 p.maxMsgSize() != null ? p.maxMsgSize() : maxMsgSize,
                 p.msgRetentionSeconds() != null ? p.msgRetentionSeconds() : msgRetentionSeconds,
-                p.rewindSeconds() != null ? p.rewindSeconds() : rewindSeconds);
+                p.rewindSeconds() != null ? p.rewindSeconds() : rewindSeconds,
+                p.deadLetterPolicy() != null ? p.deadLetterPolicy() : deadLetterPolicy);
     }
 }

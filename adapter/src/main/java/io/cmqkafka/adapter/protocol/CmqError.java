@@ -29,6 +29,17 @@ public enum CmqError {
     UNKNOWN_ACTION(4000, 10430, "action name %s is not existed"),
     DELAY_OUT_OF_RANGE(4000, 10692, "delay seconds is out of range"),
     REWIND_OVER_RETENTION(4000, 10700, "rewindSeconds cannot be greater than msgRetentionSeconds"),
+    REWIND_TIME(4000, 10680, "invalid rewind time, you can get the vaild range of that via GetQueueAttributes"),
+    /** Extension (RewindQueueToOffsets): not a CMQ code. */
+    NO_SUCH_PARTITION(4000, 10681, "no such partition in the queue"),
+    DEAD_LETTER_NOT_JSON(4000, 10710, "deadLetterPolicy must be a json string"),
+    DEAD_LETTER_PARAMS(4000, 10720, "deadLetterPolicy params error: %s"),
+    DEAD_LETTER_QUEUE_NOT_FOUND(4000, 10730, "dead letter queue is not existed"),
+    DEAD_LETTER_NESTING(4000, 10740, "dead letter queue nesting is not allowed"),
+    DEAD_LETTER_QUEUE_BOUND(4000, 10750, "it is not allowed to be deleted when the queue is dead letter queue"),
+    DEAD_LETTER_QUEUE_MISSING(4000, 10760, "deadLetterQueue is required in deadLetterPolicy"),
+    DEAD_LETTER_POLICY(4000, 10770, "policy of deadLetterPolicy must be 0 or 1"),
+    DEAD_LETTER_TOO_MANY_SOURCES(4000, 10780, "dead letter queue is bound by too many queues"),
 
     // Authentication and admission (cmq-api.md §1.4, §3.2; 4500 is the generic Tencent v2 code).
     /** Signature missing or wrong; the argument says which, never what the right one would be. */
@@ -49,6 +60,7 @@ public enum CmqError {
     BATCH_TOO_LARGE(4470, 10300, "total message size exceed 1MB"),
     RECREATE_TOO_SOON(6040, 10660, "it will take some time to release resources of previous queue before you "
             + "create a new one with the same name, please try later"),
+    REWIND_DISABLED(6050, 10670, "your queue cannot be rewinded"),
     TOO_MANY_INFLIGHT(6070, 10690, "too many unacked(inactive) messages or delayed messages"),
     DELETE_PARTIALLY_FAILED(6010, 10150, "delete message partially failed"),
     BATCH_DELETE_FAILED(6020, 10290, "batch delete message failed"),
@@ -96,6 +108,13 @@ public enum CmqError {
             case INVALID_RECEIPT_HANDLE -> INVALID_RECEIPT_HANDLE;
             case TOO_MANY_INFLIGHT -> TOO_MANY_INFLIGHT;
             case UNAVAILABLE -> INTERNAL;
+            case DEAD_LETTER_QUEUE_NOT_FOUND -> DEAD_LETTER_QUEUE_NOT_FOUND;
+            case DEAD_LETTER_NESTING -> DEAD_LETTER_NESTING;
+            case DEAD_LETTER_TOO_MANY_SOURCES -> DEAD_LETTER_TOO_MANY_SOURCES;
+            case DEAD_LETTER_QUEUE_BOUND -> DEAD_LETTER_QUEUE_BOUND;
+            case REWIND_DISABLED -> REWIND_DISABLED;
+            case REWIND_TIME_OUT_OF_RANGE -> REWIND_TIME;
+            case NO_SUCH_PARTITION -> NO_SUCH_PARTITION;
         };
     }
 }

@@ -73,7 +73,12 @@ public final class CmqRequest {
 
     /** The {@code queueName} parameter, checked against the name rules. */
     public String queueName() {
-        String name = string("queueName");
+        return queueName("queueName");
+    }
+
+    /** A parameter naming a queue, checked against the name rules. */
+    public String queueName(String param) {
+        String name = string(param);
         if (!Limits.QUEUE_NAME.matcher(name).matches()) {
             throw CmqError.QUEUE_NAME_FORMAT.exception();
         }
@@ -111,6 +116,14 @@ public final class CmqRequest {
 
     public int intOrDefault(IntParam p) {
         return Math.toIntExact(longOrDefault(p));
+    }
+
+    public long requiredLong(IntParam p) {
+        Long v = optionalLong(p);
+        if (v == null) {
+            throw CmqError.MISSING_PARAMETER.exception(p.name());
+        }
+        return v;
     }
 
     public int requiredInt(IntParam p) {

@@ -1,5 +1,6 @@
 package io.cmqkafka.adapter.protocol;
 
+import io.cmqkafka.adapter.engine.DeadLetterPolicy;
 import io.cmqkafka.adapter.engine.QueueSettings;
 import java.util.regex.Pattern;
 
@@ -64,6 +65,16 @@ public final class Limits {
     /** Also at most the queue's msgRetentionSeconds (4000/10700); 0 = rewind off. */
     public static final IntParam REWIND_SECONDS = new IntParam("rewindSeconds", 0, 1_296_000, 0L);
 
+    // deadLetterPolicy (a JSON text). Policy 1's maxTimeToLive must also be below msgRetentionSeconds.
+    public static final IntParam MAX_RECEIVE_COUNT =
+            new IntParam("maxReceiveCount", 1, 1000, null, CmqError.DEAD_LETTER_PARAMS);
+    public static final IntParam MAX_TIME_TO_LIVE =
+            new IntParam("maxTimeToLive", 300, 43_200, null, CmqError.DEAD_LETTER_PARAMS);
+
+    // RewindQueue: Unix seconds; the engine checks it against the queue's rewind window.
+    public static final IntParam START_CONSUME_TIME =
+            new IntParam("startConsumeTime", 1, 253_402_300_799L, null, CmqError.REWIND_TIME);
+
     // Message actions.
     public static final IntParam DELAY_SECONDS =
             new IntParam("delaySeconds", 0, 3600, 0L, CmqError.DELAY_OUT_OF_RANGE);
@@ -72,6 +83,11 @@ public final class Limits {
     public static final IntParam RECEIVE_POLLING_WAIT_SECONDS = new IntParam("pollingWaitSeconds", 0, 30, null);
     /** Extension (not in CMQ): per-receive override of the queue's visibilityTimeout. */
     public static final IntParam RECEIVE_VISIBILITY_TIMEOUT = new IntParam("visibilityTimeout", 1, 43_200, null);
+
+    /** Extension: (Batch)ChangeMessageVisibility, seconds from now; 0 makes the message visible at once. */
+    public static final IntParam CHANGE_VISIBILITY_TIMEOUT = new IntParam("visibilityTimeout", 0, 43_200, null);
+    /** Extension: RewindQueueToOffsets {@code offsets=partition:offset,...}. */
+    public static final int MAX_REWIND_PARTITIONS = 1000;
 
     // ListQueue. Docs: limit default 20, max 50 (ListTopic). We reject > 50 rather than clamp, so a
     // client paging by offset += limit never silently skips queues.
@@ -106,10 +122,14 @@ public final class Limits {
                 REWIND_SECONDS.defaultValue().intValue());
     }
 
-    /** Cross-field rule of a complete settings set. */
+    /** Cross-field rules of a complete settings set. */
     public static QueueSettings checkSettings(QueueSettings s) {
         if (s.rewindSeconds() > s.msgRetentionSeconds()) {
             throw CmqError.REWIND_OVER_RETENTION.exception();
+        }
+        if (s.deadLetterPolicy() != null && s.deadLetterPolicy().policy() == DeadLetterPolicy.BY_TIME_TO_LIVE
+                && s.deadLetterPolicy().maxTimeToLive() >= s.msgRetentionSeconds()) {
+            throw CmqError.DEAD_LETTER_PARAMS.exception("maxTimeToLive must be less than msgRetentionSeconds");
         }
         return s;
     }

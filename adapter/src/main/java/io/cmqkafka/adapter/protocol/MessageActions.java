@@ -35,7 +35,10 @@ public class MessageActions implements ActionFamily {
                 "ReceiveMessage", this::receiveMessage,
                 "BatchReceiveMessage", this::batchReceiveMessage,
                 "DeleteMessage", this::deleteMessage,
-                "BatchDeleteMessage", this::batchDeleteMessage);
+                "BatchDeleteMessage", this::batchDeleteMessage,
+                // Extension (SQS ChangeMessageVisibility): the receiver extends or ends its lease; see README.
+                "ChangeMessageVisibility", this::changeMessageVisibility,
+                "BatchChangeMessageVisibility", this::batchChangeMessageVisibility);
     }
 
     CompletionStage<Map<String, Object>> sendMessage(CmqRequest r) {
@@ -101,21 +104,45 @@ public class MessageActions implements ActionFamily {
     CompletionStage<Map<String, Object>> batchDeleteMessage(CmqRequest r) {
         String queue = r.queueName();
         List<String> handles = r.list("receiptHandle");
-        return queues.delete(queue, handles).thenApply(outcomes -> {
-            List<Map<String, Object>> errors = new ArrayList<>();
-            for (int i = 0; i < handles.size(); i++) {
-                if (outcomes.get(i) != null) {
-                    CmqError e = CmqError.of(outcomes.get(i));
-                    errors.add(fields("code", e.code(), "message", e.message(), "receiptHandle", handles.get(i)));
-                }
+        return queues.delete(queue, handles).thenApply(outcomes -> batchOutcome(handles, outcomes, fields()));
+    }
+
+    /** {@code visibilityTimeout} seconds from now (0: visible at once); answers the lease's new end. */
+    CompletionStage<Map<String, Object>> changeMessageVisibility(CmqRequest r) {
+        String queue = r.queueName();
+        String handle = r.string("receiptHandle");
+        return queues.changeVisibility(queue, List.of(handle), r.requiredInt(Limits.CHANGE_VISIBILITY_TIMEOUT))
+                .thenApply(c -> {
+                    QueueException.Kind failure = c.outcomes().get(0);
+                    if (failure != null) {
+                        throw CmqError.of(failure).exception();
+                    }
+                    return fields("nextVisibleTime", c.nextVisibleTime());
+                });
+    }
+
+    /** Like BatchDeleteMessage: errorList with 6010 / 6020 when some or all handles failed. */
+    CompletionStage<Map<String, Object>> batchChangeMessageVisibility(CmqRequest r) {
+        String queue = r.queueName();
+        List<String> handles = r.list("receiptHandle");
+        return queues.changeVisibility(queue, handles, r.requiredInt(Limits.CHANGE_VISIBILITY_TIMEOUT))
+                .thenApply(c -> batchOutcome(handles, c.outcomes(), fields("nextVisibleTime", c.nextVisibleTime())));
+    }
+
+    private static Map<String, Object> batchOutcome(List<String> handles, List<QueueException.Kind> outcomes,
+            Map<String, Object> success) {
+        List<Map<String, Object>> errors = new ArrayList<>();
+        for (int i = 0; i < handles.size(); i++) {
+            if (outcomes.get(i) != null) {
+                CmqError e = CmqError.of(outcomes.get(i));
+                errors.add(fields("code", e.code(), "message", e.message(), "receiptHandle", handles.get(i)));
             }
-            if (errors.isEmpty()) {
-                return fields();
-            }
-            CmqError e = errors.size() == handles.size()
-                    ? CmqError.BATCH_DELETE_FAILED : CmqError.DELETE_PARTIALLY_FAILED;
-            throw new CmqException(e, e.message(), fields("errorList", errors));
-        });
+        }
+        if (errors.isEmpty()) {
+            return success;
+        }
+        CmqError e = errors.size() == handles.size() ? CmqError.BATCH_DELETE_FAILED : CmqError.DELETE_PARTIALLY_FAILED;
+        throw new CmqException(e, e.message(), fields("errorList", errors));
     }
 
     /** Non-empty and at most 1 MiB of UTF-8; returns the byte count. */

@@ -8,6 +8,7 @@ import static io.cmqkafka.adapter.protocol.Limits.POLLING_WAIT_SECONDS;
 import static io.cmqkafka.adapter.protocol.Limits.REWIND_SECONDS;
 import static io.cmqkafka.adapter.protocol.Limits.VISIBILITY_TIMEOUT;
 
+import io.cmqkafka.adapter.engine.DeadLetterPolicy;
 import io.cmqkafka.adapter.engine.QueueAttributes;
 import io.cmqkafka.adapter.engine.QueuePage;
 import io.cmqkafka.adapter.engine.QueueService;
@@ -37,7 +38,12 @@ public class QueueActions implements ActionFamily {
                 "DeleteQueue", this::deleteQueue,
                 "ListQueue", this::listQueue,
                 "GetQueueAttributes", this::getQueueAttributes,
-                "SetQueueAttributes", this::setQueueAttributes);
+                "SetQueueAttributes", this::setQueueAttributes,
+                "RewindQueue", this::rewindQueue,
+                "ListDeadLetterSourceQueues", this::listDeadLetterSourceQueues,
+                "UnbindDeadLetterQueue", this::unbindDeadLetterQueue,
+                // Extension: rewind to offsets (reconciliation jobs); see README.
+                "RewindQueueToOffsets", this::rewindQueueToOffsets);
     }
 
     /** SDKs send only in-range values or the documented defaults, so absent simply means default. */
@@ -49,7 +55,8 @@ public class QueueActions implements ActionFamily {
                 r.intOrDefault(VISIBILITY_TIMEOUT),
                 r.intOrDefault(MAX_MSG_SIZE),
                 r.intOrDefault(MSG_RETENTION_SECONDS),
-                r.intOrDefault(REWIND_SECONDS)));
+                r.intOrDefault(REWIND_SECONDS),
+                deadLetterPolicy(r)));
         return queues.createQueue(name, settings).thenApply(id -> fields("queueId", id));
     }
 
@@ -58,13 +65,128 @@ public class QueueActions implements ActionFamily {
     }
 
     CompletionStage<Map<String, Object>> listQueue(CmqRequest r) {
-        String searchWord = r.optionalString("searchWord");
-        QueuePage page = queues.listQueues(searchWord == null || searchWord.isEmpty() ? null : searchWord,
-                r.intOrDefault(Limits.LIST_OFFSET), r.intOrDefault(Limits.LIST_LIMIT));
+        return CompletableFuture.completedFuture(queueList(queues.listQueues(searchWord(r),
+                r.intOrDefault(Limits.LIST_OFFSET), r.intOrDefault(Limits.LIST_LIMIT))));
+    }
+
+    CompletionStage<Map<String, Object>> listDeadLetterSourceQueues(CmqRequest r) {
+        String dlq = r.queueName("deadLetterQueueName");
+        return CompletableFuture.completedFuture(queueList(queues.listDeadLetterSourceQueues(dlq, searchWord(r),
+                r.intOrDefault(Limits.LIST_OFFSET), r.intOrDefault(Limits.LIST_LIMIT))));
+    }
+
+    private static String searchWord(CmqRequest r) {
+        String w = r.optionalString("searchWord");
+        return w == null || w.isEmpty() ? null : w;
+    }
+
+    private static Map<String, Object> queueList(QueuePage page) {
         List<Map<String, Object>> list = page.queues().stream()
                 .map(q -> fields("queueId", q.queueId(), "queueName", q.queueName()))
                 .toList();
-        return CompletableFuture.completedFuture(fields("totalCount", page.totalCount(), "queueList", list));
+        return fields("totalCount", page.totalCount(), "queueList", list);
+    }
+
+    CompletionStage<Map<String, Object>> unbindDeadLetterQueue(CmqRequest r) {
+        return queues.unbindDeadLetterQueue(r.queueName()).thenApply(id -> fields("queueId", id));
+    }
+
+    /** The Java SDK sends no startConsumeTime when its argument is 0 or less: 10010 missing parameter. */
+    CompletionStage<Map<String, Object>> rewindQueue(CmqRequest r) {
+        String name = r.queueName();
+        return queues.rewindQueue(name, r.requiredLong(Limits.START_CONSUME_TIME)).thenApply(v -> fields());
+    }
+
+    /**
+     * Extension: {@code offsets=partition:offset,...} rewinds those partitions to those offsets; without
+     * {@code offsets}, every partition goes back to its earliest retained message.
+     */
+    CompletionStage<Map<String, Object>> rewindQueueToOffsets(CmqRequest r) {
+        String name = r.queueName();
+        String text = r.optionalString("offsets");
+        Map<Integer, Long> offsets = new java.util.HashMap<>();
+        if (text != null && !text.isBlank()) {
+            String[] pairs = text.split(",", -1);
+            if (pairs.length > Limits.MAX_REWIND_PARTITIONS) {
+                throw CmqError.OUT_OF_RANGE.exception("offsets");
+            }
+            for (String pair : pairs) {
+                java.util.regex.Matcher m = OFFSET_PAIR.matcher(pair.strip());
+                if (!m.matches()) {
+                    throw CmqError.WRONG_TYPE.exception("offsets");
+                }
+                try {
+                    if (offsets.put(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2))) != null) {
+                        throw CmqError.NOT_REPEATABLE.exception("offsets");
+                    }
+                } catch (NumberFormatException e) {
+                    throw CmqError.OUT_OF_RANGE.exception("offsets");
+                }
+            }
+        }
+        return queues.rewindQueueToOffsets(name, offsets).thenApply(v -> fields());
+    }
+
+    private static final java.util.regex.Pattern OFFSET_PAIR = java.util.regex.Pattern.compile("^(\\d{1,4}):(\\d{1,18})$");
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /**
+     * {@code deadLetterPolicy}: a JSON text {@code {"deadLetterQueue":name,"policy":0|1,"maxReceiveCount":n}}
+     * or {@code ...,"maxTimeToLive":s}. Null when absent or empty. Numbers may also come as digit strings.
+     */
+    static DeadLetterPolicy deadLetterPolicy(CmqRequest r) {
+        String text = r.optionalString("deadLetterPolicy");
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        com.fasterxml.jackson.databind.JsonNode n;
+        try {
+            n = JSON.readTree(text);
+        } catch (java.io.IOException e) {
+            throw CmqError.DEAD_LETTER_NOT_JSON.exception();
+        }
+        if (n == null || !n.isObject()) {
+            throw CmqError.DEAD_LETTER_NOT_JSON.exception();
+        }
+        com.fasterxml.jackson.databind.JsonNode q = n.get("deadLetterQueue");
+        if (q == null || !q.isTextual() || q.asText().isEmpty()) {
+            throw CmqError.DEAD_LETTER_QUEUE_MISSING.exception();
+        }
+        if (!Limits.QUEUE_NAME.matcher(q.asText()).matches()) {
+            throw CmqError.DEAD_LETTER_QUEUE_NOT_FOUND.exception();
+        }
+        Long policy = integer(n, "policy", CmqError.DEAD_LETTER_POLICY);
+        if (policy == null || (policy != DeadLetterPolicy.BY_RECEIVE_COUNT && policy != DeadLetterPolicy.BY_TIME_TO_LIVE)) {
+            throw CmqError.DEAD_LETTER_POLICY.exception();
+        }
+        if (policy == DeadLetterPolicy.BY_RECEIVE_COUNT) {
+            Long count = integer(n, Limits.MAX_RECEIVE_COUNT.name(), CmqError.DEAD_LETTER_PARAMS);
+            if (count == null) {
+                throw CmqError.DEAD_LETTER_PARAMS.exception(Limits.MAX_RECEIVE_COUNT.name() + " is required");
+            }
+            return new DeadLetterPolicy(q.asText(), 0, (int) Limits.MAX_RECEIVE_COUNT.check(count), 0);
+        }
+        Long ttl = integer(n, Limits.MAX_TIME_TO_LIVE.name(), CmqError.DEAD_LETTER_PARAMS);
+        if (ttl == null) {
+            throw CmqError.DEAD_LETTER_PARAMS.exception(Limits.MAX_TIME_TO_LIVE.name() + " is required");
+        }
+        return new DeadLetterPolicy(q.asText(), 1, 0, (int) Limits.MAX_TIME_TO_LIVE.check(ttl));
+    }
+
+    /** An integer field, as a JSON number or a digit string; null when absent. */
+    private static Long integer(com.fasterxml.jackson.databind.JsonNode n, String field, CmqError bad) {
+        com.fasterxml.jackson.databind.JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v.isIntegralNumber() && v.canConvertToLong()) {
+            return v.asLong();
+        }
+        if (v.isTextual() && v.asText().matches("^-?\\d{1,18}$")) {
+            return Long.parseLong(v.asText());
+        }
+        throw bad.exception(field);
     }
 
     CompletionStage<Map<String, Object>> getQueueAttributes(CmqRequest r) {
@@ -83,11 +205,13 @@ public class QueueActions implements ActionFamily {
                 r.optionalInt(VISIBILITY_TIMEOUT),
                 r.optionalInt(MAX_MSG_SIZE),
                 r.optionalInt(MSG_RETENTION_SECONDS),
-                r.optionalInt(REWIND_SECONDS));
+                r.optionalInt(REWIND_SECONDS),
+                deadLetterPolicy(r));
         CompletionStage<Void> checked;
-        if (patch.rewindSeconds() == null && patch.msgRetentionSeconds() == null) {
+        if (patch.rewindSeconds() == null && patch.msgRetentionSeconds() == null && patch.deadLetterPolicy() == null) {
             checked = CompletableFuture.completedFuture(null);
-        } else if (patch.rewindSeconds() != null && patch.msgRetentionSeconds() != null) {
+        } else if (patch.rewindSeconds() != null && patch.msgRetentionSeconds() != null
+                && patch.deadLetterPolicy() == null) {
             checked = CompletableFuture.completedFuture(null);
             Limits.checkSettings(Limits.defaultSettings().with(patch));
         } else {
@@ -116,6 +240,18 @@ public class QueueActions implements ActionFamily {
                 "rewindMsgNum", a.rewindMsgNum(),
                 "rewindmsgNum", a.rewindMsgNum(),
                 "minMsgTime", a.minMsgTime()));
+        DeadLetterPolicy dl = a.settings().deadLetterPolicy();
+        if (dl != null) {
+            // The docs name the dead-letter queue by id; its name is added for people reading it.
+            Map<String, Object> p = fields("deadLetterQueue", a.deadLetterQueueId(), "deadLetterQueueName",
+                    dl.deadLetterQueue(), "policy", dl.policy());
+            if (dl.policy() == DeadLetterPolicy.BY_RECEIVE_COUNT) {
+                p.put("maxReceiveCount", dl.maxReceiveCount());
+            } else {
+                p.put("maxTimeToLive", dl.maxTimeToLive());
+            }
+            f.put("deadLetterPolicy", p);
+        }
         return f;
     }
 

@@ -32,7 +32,7 @@ class StubQueueService implements QueueService {
     int calls;
 
     QueueAttributes attributes = new QueueAttributes("qid-1", "q1", Limits.defaultSettings(),
-            1_700_000_000L, 1_700_000_100L, 5, 2, 1, 3, 1_700_000_050L);
+            1_700_000_000L, 1_700_000_100L, 5, 2, 1, 3, 1_700_000_050L, null);
     List<ReceivedMessage> received = new ArrayList<>();
     List<QueueException.Kind> deleteOutcomes;
     QueuePage page = new QueuePage(0, List.of());
@@ -77,7 +77,7 @@ class StubQueueService implements QueueService {
         QueueAttributes a = attributes;
         return answer(new QueueAttributes(a.queueId(), a.queueName(), a.settings().with(patch), a.createTime(),
                 a.lastModifyTime(), a.activeMsgNum(), a.inactiveMsgNum(), a.delayMsgNum(), a.rewindMsgNum(),
-                a.minMsgTime()));
+                a.minMsgTime(), a.deadLetterQueueId()));
     }
 
     @Override
@@ -114,5 +114,51 @@ class StubQueueService implements QueueService {
             }
         }
         return answer(outcomes);
+    }
+
+    Long lastRewindTime;
+    java.util.Map<Integer, Long> lastRewindOffsets;
+    Integer lastVisibilityChange;
+
+    @Override
+    public QueuePage listDeadLetterSourceQueues(String deadLetterQueue, String searchWord, int offset, int limit) {
+        lastQueue = deadLetterQueue;
+        return listQueues(searchWord, offset, limit);
+    }
+
+    @Override
+    public CompletionStage<String> unbindDeadLetterQueue(String name) {
+        lastQueue = name;
+        return answer("qid-" + name);
+    }
+
+    @Override
+    public CompletionStage<Void> rewindQueue(String name, long startConsumeTimeSeconds) {
+        lastQueue = name;
+        lastRewindTime = startConsumeTimeSeconds;
+        return answer(null);
+    }
+
+    @Override
+    public CompletionStage<Void> rewindQueueToOffsets(String name, java.util.Map<Integer, Long> offsets) {
+        lastQueue = name;
+        lastRewindOffsets = offsets;
+        return answer(null);
+    }
+
+    @Override
+    public CompletionStage<VisibilityChange> changeVisibility(String queue, List<String> receiptHandles,
+            int visibilityTimeoutSeconds) {
+        lastQueue = queue;
+        lastHandles = receiptHandles;
+        lastVisibilityChange = visibilityTimeoutSeconds;
+        List<QueueException.Kind> outcomes = deleteOutcomes;
+        if (outcomes == null) {
+            outcomes = new ArrayList<>();
+            for (int i = 0; i < receiptHandles.size(); i++) {
+                outcomes.add(null);
+            }
+        }
+        return answer(new VisibilityChange(outcomes, 1_700_000_000L + visibilityTimeoutSeconds));
     }
 }

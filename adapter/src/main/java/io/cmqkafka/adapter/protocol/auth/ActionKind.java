@@ -7,7 +7,7 @@ import java.util.Map;
 public enum ActionKind {
     /** SendMessage, BatchSendMessage, PublishMessage, BatchPublishMessage. */
     SEND,
-    /** (Batch)ReceiveMessage and (Batch)DeleteMessage: consuming. */
+    /** (Batch)ReceiveMessage, (Batch)DeleteMessage and (Batch)ChangeMessageVisibility: consuming. */
     RECEIVE,
     /** Everything else: create, delete, list, attributes, rewind, subscriptions. */
     MANAGE;
@@ -20,7 +20,9 @@ public enum ActionKind {
             "receivemessage", RECEIVE,
             "batchreceivemessage", RECEIVE,
             "deletemessage", RECEIVE,
-            "batchdeletemessage", RECEIVE);
+            "batchdeletemessage", RECEIVE,
+            "changemessagevisibility", RECEIVE,
+            "batchchangemessagevisibility", RECEIVE);
 
     /** The family of an action name in any letter case; unknown names count as MANAGE. */
     public static ActionKind of(String action) {
