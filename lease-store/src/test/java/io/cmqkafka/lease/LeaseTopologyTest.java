@@ -156,4 +156,39 @@ class LeaseTopologyTest {
         pipe(new LeaseEvent.Barrier(43));
         assertThat(barriers).containsExactly(42L, 43L);
     }
+
+    MessageLease storedLease(long offset) {
+        KeyValueStore<Bytes, byte[]> entries = driver.getKeyValueStore(LeaseTopology.ENTRIES_STORE);
+        byte[] v = entries.get(Bytes.wrap(LeaseCodec.entryKey(QP.toBytes(), offset)));
+        return v == null ? null : LeaseCodec.decodeLease(v);
+    }
+
+    PartitionHead storedHead() {
+        KeyValueStore<Bytes, byte[]> heads = driver.getKeyValueStore(LeaseTopology.HEADS_STORE);
+        return LeaseCodec.decodeHead(heads.get(Bytes.wrap(QP.toBytes())));
+    }
+
+    @Test
+    void deadLettersAndRewindsInTheStore() {
+        long t0 = now();
+        pipe(new Leased(0, 0, 1, t0 + 10_000, t0));
+        pipe(new Leased(1, 0, 1, t0 + 10_000, t0));
+        pipe(new Leased(2, 0, 1, t0 + 90_000, t0));
+        pipe(new LeaseEvent.DeadLettered(1, 0, 1, t0 + 5_000)); // still held: refused
+        assertThat(storedLease(1).state()).isEqualTo(MessageLease.State.LEASED);
+        pipe(new LeaseEvent.DeadLettered(1, 0, 1, t0 + 10_000)); // lapsed: moved
+        assertThat(storedLease(1).state()).isEqualTo(MessageLease.State.DEAD_LETTERED);
+        pipe(new Deleted(0, 0, 1, t0 + 1));
+        assertThat(storedHead().lowWatermark()).as("over the deleted and the dead-lettered").isEqualTo(2);
+
+        // Rewind to 0 at t0 + 20 s: 0 and 1 come back, the lease on 2 (until t0 + 90 s) is kept.
+        pipe(new LeaseEvent.Rewound(0, 1, t0 + 20_000));
+        assertThat(storedHead().lowWatermark()).isZero();
+        assertThat(storedHead().epoch()).isEqualTo(1);
+        assertThat(storedLease(0)).isNull();
+        assertThat(storedLease(1)).isNull();
+        assertThat(storedLease(2).isHeldAt(t0 + 20_000)).isTrue();
+        pipe(new Deleted(2, 0, 1, t0 + 21_000)); // its holder's handle still works
+        assertThat(storedLease(2).state()).isEqualTo(MessageLease.State.DELETED);
+    }
 }
