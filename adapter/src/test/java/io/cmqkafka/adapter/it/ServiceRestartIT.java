@@ -104,6 +104,63 @@ class ServiceRestartIT {
         }
     }
 
+    /**
+     * Dead-letter policy and rewind state are Kafka's, not the process's: after a SIGKILL a lapsed
+     * message past its receive count still moves to the dead-letter queue, and a rewind still finds
+     * the messages deleted before the kill.
+     */
+    @Test
+    void deadLettersAndRewindSurviveAKill() throws Exception {
+        Path dir = Files.createTempDirectory("cmq-restart-features");
+        String poisonId;
+        Set<String> consumed = new HashSet<>();
+        long before = System.currentTimeMillis() / 1000 - 1;
+        try (ServiceProcess svc = new ServiceProcess(dir, Map.of()).start()) {
+            RawHttpClient cmq = new RawHttpClient(svc.url());
+            cmq.createQueue("restart-dlq");
+            cmq.createQueue("restart-src", "deadLetterPolicy",
+                    "{\"deadLetterQueue\":\"restart-dlq\",\"policy\":0,\"maxReceiveCount\":1}");
+            poisonId = cmq.sendMessage("restart-src", "poison");
+            assertThat(cmq.receive("restart-src", "visibilityTimeout", "1").text("msgId")).isEqualTo(poisonId);
+
+            cmq.createQueue("restart-rewind", "rewindSeconds", "3600");
+            var q = CmqSdk.account(svc.url()).getQueue("restart-rewind");
+            for (int i = 0; i < 4; i++) {
+                q.sendMessage("r" + i);
+            }
+            while (consumed.size() < 4) {
+                for (Message m : q.batchReceiveMessage(16, 5)) {
+                    q.deleteMessage(m.receiptHandle);
+                    consumed.add(m.msgId);
+                }
+            }
+            svc.kill();
+        }
+
+        try (ServiceProcess svc = new ServiceProcess(dir, Map.of()).start()) {
+            RawHttpClient cmq = new RawHttpClient(svc.url());
+            assertThat(cmq.call("GetQueueAttributes", "queueName", "restart-src").ok().json()
+                    .get("deadLetterPolicy").get("deadLetterQueueName").textValue()).isEqualTo("restart-dlq");
+            // Received once (its lease lapsed long ago): the next receive moves it instead.
+            cmq.call("ReceiveMessage", "queueName", "restart-src", "pollingWaitSeconds", "1").errorModule(7000, 10200);
+            Message dead = CmqSdk.account(svc.url()).getQueue("restart-dlq").receiveMessage(10);
+            assertThat(dead.msgId).isEqualTo(poisonId);
+            assertThat(dead.msgBody).isEqualTo("poison");
+
+            var q = CmqSdk.account(svc.url()).getQueue("restart-rewind");
+            assertThat(code(() -> q.receiveMessage(0))).as("all deleted before the kill").isEqualTo(7000);
+            assertThat(q.getQueueAttributes().rewindmsgNum).isEqualTo(4);
+            q.rewindQueue((int) before);
+            Set<String> again = new HashSet<>();
+            while (again.size() < 4) {
+                for (Message m : q.batchReceiveMessage(16, 5)) {
+                    again.add(m.msgId);
+                }
+            }
+            assertThat(again).isEqualTo(consumed);
+        }
+    }
+
     interface Call {
         void run() throws Exception;
     }
