@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -97,6 +98,7 @@ class ClusterIT {
             assertThat(wakeMillis).isLessThan(9_000);
             accounts[1].getQueue("cluster-q").deleteMessage(woke.receiptHandle);
             System.out.printf("routing: long poll on instance 1 woke %d ms after a send through instance 2%n", wakeMillis);
+            queueFeaturesAcrossInstances(nodes);
 
             AtomicBoolean producing = new AtomicBoolean(true);
             AtomicBoolean consuming = new AtomicBoolean(true);
@@ -237,6 +239,52 @@ class ClusterIT {
             broker.stop();
         }
         check();
+    }
+
+    /**
+     * Rewind, its counter and lease control reach every partition's owner whichever instance is
+     * called: 6 partitions over 3 instances, so each call below involves other owners.
+     */
+    void queueFeaturesAcrossInstances(ServiceProcess[] nodes) throws Exception {
+        RawHttpClient[] cmq = new RawHttpClient[nodes.length];
+        for (int i = 0; i < nodes.length; i++) {
+            cmq[i] = new RawHttpClient(nodes[i].url());
+        }
+        long before = System.currentTimeMillis() / 1000 - 1;
+        cmq[0].createQueue("cluster-rewind", "rewindSeconds", "3600");
+        Thread.sleep(1000); // metadata reaches the other instances
+        Set<String> sent = new HashSet<>();
+        for (int i = 0; i < 12; i++) {
+            sent.add(cmq[0].sendMessage("cluster-rewind", "rw" + i));
+        }
+        Set<String> consumed = new HashSet<>();
+        while (consumed.size() < 12) {
+            RawHttpClient.Reply r = cmq[1].receive("cluster-rewind");
+            consumed.add(r.text("msgId"));
+            cmq[1].call("DeleteMessage", "queueName", "cluster-rewind", "receiptHandle", r.text("receiptHandle")).ok();
+        }
+        assertThat(cmq[2].call("GetQueueAttributes", "queueName", "cluster-rewind").ok().integer("rewindMsgNum"))
+                .as("counted by every owner").isEqualTo(12);
+        cmq[2].call("RewindQueue", "queueName", "cluster-rewind", "startConsumeTime", Long.toString(before)).ok();
+        Set<String> again = new HashSet<>();
+        String lastHandle = null;
+        String lastId = null;
+        while (again.size() < 12) {
+            RawHttpClient.Reply r = cmq[0].receive("cluster-rewind", "visibilityTimeout", "600");
+            again.add(r.text("msgId"));
+            lastHandle = r.text("receiptHandle");
+            lastId = r.text("msgId");
+        }
+        assertThat(again).isEqualTo(sent);
+        // Lease control through instances other than the receiver's: end one lease, take it again.
+        for (int i = 1; i < nodes.length; i++) {
+            cmq[i].call("ChangeMessageVisibility", "queueName", "cluster-rewind", "receiptHandle", lastHandle,
+                    "visibilityTimeout", "0").ok();
+            RawHttpClient.Reply r = cmq[i].receive("cluster-rewind", "visibilityTimeout", "600");
+            assertThat(r.text("msgId")).isEqualTo(lastId);
+            lastHandle = r.text("receiptHandle");
+        }
+        System.out.println("queue features across instances: rewind of 12 messages and lease control checked");
     }
 
     boolean settled() {
