@@ -46,7 +46,7 @@ final class UnavailableQueueService implements QueueService {
     }
 
     @Override
-    public CompletionStage<List<String>> send(String queue, List<String> bodies, int delaySeconds) {
+    public CompletionStage<List<String>> send(String queue, List<String> bodies, int delaySeconds, String group) {
         return no();
     }
 

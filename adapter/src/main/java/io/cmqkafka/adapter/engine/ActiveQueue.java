@@ -56,6 +56,8 @@ final class ActiveQueue {
     private long wakeUpAt = Long.MAX_VALUE;
     /** The queue's dead-letter policy while its dead-letter queue exists; null otherwise. */
     volatile DeadLetterPolicy deadLetterPolicy;
+    /** Deliver each message group one message at a time, in send order. */
+    volatile boolean ordered;
 
     ActiveQueue(String queueId, String topic, PartitionDispatcher[] partitions) {
         this.queueId = queueId;
@@ -76,7 +78,7 @@ final class ActiveQueue {
         for (int i = 0; i < n && out.size() < max; i++) {
             int p = (start + i) % n;
             if (only == null || only.contains(p)) {
-                out.addAll(partitions[p].take(max - out.size(), now, visibleAt, deadLetterPolicy));
+                out.addAll(partitions[p].take(max - out.size(), now, visibleAt, deadLetterPolicy, ordered));
             }
         }
         return out;
@@ -136,7 +138,7 @@ final class ActiveQueue {
         for (Iterator<Watcher> it = watchers.iterator(); it.hasNext();) {
             Watcher w = it.next();
             for (int p : w.partitions) {
-                if (p < partitions.length && partitions[p].hasDeliverable(now)) {
+                if (p < partitions.length && partitions[p].hasDeliverable(now, ordered)) {
                     it.remove();
                     w.available.complete(true);
                     break;

@@ -194,8 +194,9 @@ final class MessageFetcher implements AutoCloseable {
                 enqueueTime = java.nio.ByteBuffer.wrap(t.value()).getLong();
             }
         }
+        String group = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
         return new StoredMessage(r.offset(), new String(v, StandardCharsets.UTF_8), enqueueTime, deliverAt,
-                v.length + 64, msgId);
+                v.length + 64, msgId, group);
     }
 
     private static void sleepQuietly() {

@@ -104,13 +104,23 @@ final class PartitionDispatcher {
     }
 
     /** Whether some message is deliverable now (for peers waiting on this partition). */
-    synchronized boolean hasDeliverable(long now) {
+    synchronized boolean hasDeliverable(long now, boolean ordered) {
         if (table == null) {
             return false;
         }
+        java.util.Set<String> blockedGroups = null;
         for (StoredMessage m : window.values()) {
-            if (m.deliverAt() <= now && LeaseRules.isDeliverable(table, m.offset(), now)) {
-                return true;
+            boolean deliverable = m.deliverAt() <= now && LeaseRules.isDeliverable(table, m.offset(), now);
+            String group = ordered ? m.group() : null;
+            if (group == null) {
+                if (deliverable) {
+                    return true;
+                }
+            } else if (blockedGroups == null || !blockedGroups.contains(group)) {
+                if (deliverable) {
+                    return true;
+                }
+                (blockedGroups == null ? blockedGroups = new java.util.HashSet<>() : blockedGroups).add(group);
             }
         }
         return false;
@@ -225,27 +235,40 @@ final class PartitionDispatcher {
      * queue's dead-letter limit ({@code policy}, may be null) are taken out instead and handed to the
      * dead-letter sink.
      */
-    synchronized List<Grant> take(int max, long now, long visibleAt, DeadLetterPolicy policy) {
-        return scan(max, now, visibleAt, policy);
+    synchronized List<Grant> take(int max, long now, long visibleAt, DeadLetterPolicy policy, boolean ordered) {
+        return scan(max, now, visibleAt, policy, ordered);
     }
 
     /** Moves every deliverable message of the window that is due by {@code policy} to the dead-letter sink. */
-    synchronized void sweepDeadLetters(long now, DeadLetterPolicy policy) {
-        scan(0, now, 0, policy);
+    synchronized void sweepDeadLetters(long now, DeadLetterPolicy policy, boolean ordered) {
+        scan(0, now, 0, policy, ordered);
     }
 
-    private List<Grant> scan(int max, long now, long visibleAt, DeadLetterPolicy policy) {
+    /**
+     * On an {@code ordered} queue a message group is blocked from its first message that is not done
+     * (leased, delayed, or leased by this very scan): the window holds every undone message from
+     * the low watermark in offset order, so no later message of that group is handed out before it.
+     */
+    private List<Grant> scan(int max, long now, long visibleAt, DeadLetterPolicy policy, boolean ordered) {
         List<Grant> out = new ArrayList<>();
         if (table == null) {
             return out;
         }
         List<DeadLetter> dead = null;
+        java.util.Set<String> blockedGroups = null;
         for (Iterator<StoredMessage> it = window.values().iterator(); it.hasNext();) {
             if (max > 0 && out.size() >= max) {
                 break;
             }
             StoredMessage m = it.next();
+            String group = ordered ? m.group() : null;
+            if (group != null && blockedGroups != null && blockedGroups.contains(group)) {
+                continue;
+            }
             if (m.deliverAt() > now || !LeaseRules.isDeliverable(table, m.offset(), now)) {
+                if (group != null) {
+                    (blockedGroups == null ? blockedGroups = new java.util.HashSet<>() : blockedGroups).add(group);
+                }
                 continue;
             }
             if (policy != null && deadLetters != null) {
@@ -259,6 +282,10 @@ final class PartitionDispatcher {
                     }
                     continue;
                 }
+            }
+            if (group != null) {
+                // Leased now, or (in a sweep) left waiting: either way it goes first.
+                (blockedGroups == null ? blockedGroups = new java.util.HashSet<>() : blockedGroups).add(group);
             }
             if (max <= 0) {
                 continue;

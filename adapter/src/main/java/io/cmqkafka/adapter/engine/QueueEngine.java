@@ -350,7 +350,7 @@ public final class QueueEngine implements QueueService, AutoCloseable {
     // ---------------------------------------------------------------- messages
 
     @Override
-    public CompletionStage<List<String>> send(String queue, List<String> bodies, int delaySeconds) {
+    public CompletionStage<List<String>> send(String queue, List<String> bodies, int delaySeconds, String group) {
         QueueRecord rec = metadata.queue(queue);
         if (rec == null) {
             return notFound(queue);
@@ -383,12 +383,15 @@ public final class QueueEngine implements QueueService, AutoCloseable {
                         + rec.settings().maxMsgHeapNum() + ")");
             }
             long deliverAt = delaySeconds > 0 ? clock.millis() + delaySeconds * 1000L : 0;
+            byte[] groupKey = group != null && rec.settings().ordered() ? group.getBytes(StandardCharsets.UTF_8) : null;
             List<CompletableFuture<RecordMetadata>> acks = new ArrayList<>(raw.size());
             for (byte[] body : raw) {
                 // Explicit round robin: the sticky partitioner would pile a burst onto one partition,
-                // and a partition is the unit of parallelism across instances.
-                int partition = aq.nextSendPartition();
-                ProducerRecord<byte[], byte[]> pr = new ProducerRecord<>(rec.topic(), partition, null, body);
+                // and a partition is the unit of parallelism across instances. A message group of an
+                // ordered queue stays in one partition, where its order is the log's.
+                int partition = groupKey != null ? Math.floorMod(group.hashCode(), aq.partitions.length)
+                        : aq.nextSendPartition();
+                ProducerRecord<byte[], byte[]> pr = new ProducerRecord<>(rec.topic(), partition, groupKey, body);
                 if (deliverAt > 0) {
                     pr.headers().add(new RecordHeader(MessageFetcher.DELIVER_AT_HEADER,
                             ByteBuffer.allocate(8).putLong(deliverAt).array()));
@@ -946,7 +949,7 @@ public final class QueueEngine implements QueueService, AutoCloseable {
                 }
                 aq.deadLetterPolicy = p;
                 for (PartitionDispatcher d : aq.partitions) {
-                    d.sweepDeadLetters(now, p);
+                    d.sweepDeadLetters(now, p, aq.ordered);
                 }
             }
         } catch (RuntimeException e) {
@@ -1027,6 +1030,7 @@ public final class QueueEngine implements QueueService, AutoCloseable {
     private CompletableFuture<ActiveQueue> activate(QueueRecord rec) {
         ActiveQueue aq = activeQueue(rec);
         aq.deadLetterPolicy = effectiveDeadLetterPolicy(rec);
+        aq.ordered = rec.settings().ordered();
         List<CompletableFuture<Void>> loads = new ArrayList<>();
         for (PartitionDispatcher d : aq.partitions) {
             if (leases.isLocal(leases.shardOf(d.qp))) {

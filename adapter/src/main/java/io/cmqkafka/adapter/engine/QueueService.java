@@ -28,7 +28,15 @@ public interface QueueService {
      * Appends messages; completes with their message ids, in order, once all are durable.
      * QUEUE_NOT_FOUND, MESSAGE_TOO_LARGE, HEAP_FULL.
      */
-    CompletionStage<List<String>> send(String queue, List<String> bodies, int delaySeconds);
+    default CompletionStage<List<String>> send(String queue, List<String> bodies, int delaySeconds) {
+        return send(queue, bodies, delaySeconds, null);
+    }
+
+    /**
+     * As {@link #send(String, List, int)}; on an ordered queue {@code group} (may be null) names the
+     * message group whose messages are delivered one at a time in send order. Ignored elsewhere.
+     */
+    CompletionStage<List<String>> send(String queue, List<String> bodies, int delaySeconds, String group);
 
     /**
      * Leases up to {@code max} messages, waiting up to {@code pollingWaitSeconds} (null: the

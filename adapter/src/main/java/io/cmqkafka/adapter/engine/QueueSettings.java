@@ -1,7 +1,8 @@
 package io.cmqkafka.adapter.engine;
 
 /**
- * The settable attributes of a queue (CMQ names; seconds unless stated).
+ * The settable attributes of a queue (CMQ names; seconds unless stated). {@code ordered} is our
+ * extension: messages sent with the same group key are delivered one at a time, in send order.
  */
 public record QueueSettings(
         long maxMsgHeapNum,
@@ -10,16 +11,20 @@ public record QueueSettings(
         int maxMsgSize,
         int msgRetentionSeconds,
         int rewindSeconds,
-        DeadLetterPolicy deadLetterPolicy) {
+        DeadLetterPolicy deadLetterPolicy,
+        boolean ordered) {
 
-    /** Settings without a dead-letter policy. */
+    /** Settings without a dead-letter policy, not ordered. */
     public QueueSettings(long maxMsgHeapNum, int pollingWaitSeconds, int visibilityTimeout, int maxMsgSize,
             int msgRetentionSeconds, int rewindSeconds) {
         this(maxMsgHeapNum, pollingWaitSeconds, visibilityTimeout, maxMsgSize, msgRetentionSeconds, rewindSeconds,
-                null);
+                null, false);
     }
 
-    /** Fields left null are unchanged (a dead-letter policy is removed by unbinding it, not by a patch). */
+    /**
+     * Fields left null are unchanged (a dead-letter policy is removed by unbinding it, not by a patch;
+     * {@code ordered} is fixed at creation).
+     */
     public record Patch(
             Long maxMsgHeapNum,
             Integer pollingWaitSeconds,
@@ -38,7 +43,7 @@ public record QueueSettings(
 
     public QueueSettings withDeadLetterPolicy(DeadLetterPolicy p) {
         return new QueueSettings(maxMsgHeapNum, pollingWaitSeconds, visibilityTimeout, maxMsgSize,
-                msgRetentionSeconds, rewindSeconds, p);
+                msgRetentionSeconds, rewindSeconds, p, ordered);
     }
 
     public QueueSettings with(Patch p) {
@@ -49,6 +54,7 @@ public record QueueSettings(
                 p.maxMsgSize() != null ? p.maxMsgSize() : maxMsgSize,
                 p.msgRetentionSeconds() != null ? p.msgRetentionSeconds() : msgRetentionSeconds,
                 p.rewindSeconds() != null ? p.rewindSeconds() : rewindSeconds,
-                p.deadLetterPolicy() != null ? p.deadLetterPolicy() : deadLetterPolicy);
+                p.deadLetterPolicy() != null ? p.deadLetterPolicy() : deadLetterPolicy,
+                ordered);
     }
 }

@@ -32,6 +32,8 @@ public enum CmqError {
     REWIND_TIME(4000, 10680, "invalid rewind time, you can get the vaild range of that via GetQueueAttributes"),
     /** Extension (RewindQueueToOffsets): not a CMQ code. */
     NO_SUCH_PARTITION(4000, 10681, "no such partition in the queue"),
+    /** Extension (ordered queues): not a CMQ code. */
+    ORDERED_AT_CREATION(4000, 10682, "ordered can only be chosen when the queue is created"),
     DEAD_LETTER_NOT_JSON(4000, 10710, "deadLetterPolicy must be a json string"),
     DEAD_LETTER_PARAMS(4000, 10720, "deadLetterPolicy params error: %s"),
     DEAD_LETTER_QUEUE_NOT_FOUND(4000, 10730, "dead letter queue is not existed"),

@@ -65,6 +65,12 @@ public final class Limits {
     /** Also at most the queue's msgRetentionSeconds (4000/10700); 0 = rewind off. */
     public static final IntParam REWIND_SECONDS = new IntParam("rewindSeconds", 0, 1_296_000, 0L);
 
+    /** Extension, CreateQueue only: 1 delivers each message group one message at a time, in send order. */
+    public static final IntParam ORDERED = new IntParam("ordered", 0, 1, 0L);
+    /** Extension: the message group of (Batch)SendMessage on an ordered queue. */
+    public static final String MSG_GROUP_ID = "msgGroupId";
+    public static final int MAX_MSG_GROUP_ID_CHARS = 128;
+
     // deadLetterPolicy (a JSON text). Policy 1's maxTimeToLive must also be below msgRetentionSeconds.
     public static final IntParam MAX_RECEIVE_COUNT =
             new IntParam("maxReceiveCount", 1, 1000, null, CmqError.DEAD_LETTER_PARAMS);

@@ -45,7 +45,7 @@ public class MessageActions implements ActionFamily {
         String queue = r.queueName();
         String body = r.string("msgBody");
         checkBody(body);
-        return queues.send(queue, List.of(body), r.intOrDefault(Limits.DELAY_SECONDS))
+        return queues.send(queue, List.of(body), r.intOrDefault(Limits.DELAY_SECONDS), group(r))
                 .thenApply(ids -> fields("msgId", ids.get(0)));
     }
 
@@ -59,7 +59,7 @@ public class MessageActions implements ActionFamily {
         if (total > Limits.MAX_BATCH_BODY_BYTES) {
             throw CmqError.BATCH_TOO_LARGE.exception();
         }
-        return queues.send(queue, bodies, r.intOrDefault(Limits.DELAY_SECONDS))
+        return queues.send(queue, bodies, r.intOrDefault(Limits.DELAY_SECONDS), group(r))
                 .thenApply(ids -> fields("msgList", ids.stream().map(id -> fields("msgId", id)).toList()));
     }
 
@@ -143,6 +143,15 @@ public class MessageActions implements ActionFamily {
         }
         CmqError e = errors.size() == handles.size() ? CmqError.BATCH_DELETE_FAILED : CmqError.DELETE_PARTIALLY_FAILED;
         throw new CmqException(e, e.message(), fields("errorList", errors));
+    }
+
+    /** Extension: {@code msgGroupId}, 1-128 characters, or null. */
+    private static String group(CmqRequest r) {
+        String g = r.optionalString(Limits.MSG_GROUP_ID);
+        if (g != null && (g.isEmpty() || g.length() > Limits.MAX_MSG_GROUP_ID_CHARS)) {
+            throw CmqError.OUT_OF_RANGE.exception(Limits.MSG_GROUP_ID);
+        }
+        return g;
     }
 
     /** Non-empty and at most 1 MiB of UTF-8; returns the byte count. */

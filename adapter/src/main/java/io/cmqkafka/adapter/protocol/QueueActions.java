@@ -56,7 +56,8 @@ public class QueueActions implements ActionFamily {
                 r.intOrDefault(MAX_MSG_SIZE),
                 r.intOrDefault(MSG_RETENTION_SECONDS),
                 r.intOrDefault(REWIND_SECONDS),
-                deadLetterPolicy(r)));
+                deadLetterPolicy(r),
+                r.intOrDefault(Limits.ORDERED) == 1));
         return queues.createQueue(name, settings).thenApply(id -> fields("queueId", id));
     }
 
@@ -199,6 +200,9 @@ public class QueueActions implements ActionFamily {
      */
     CompletionStage<Map<String, Object>> setQueueAttributes(CmqRequest r) {
         String name = r.queueName();
+        if (r.optionalString(Limits.ORDERED.name()) != null) {
+            throw CmqError.ORDERED_AT_CREATION.exception();
+        }
         QueueSettings.Patch patch = new QueueSettings.Patch(
                 r.optionalLong(MAX_MSG_HEAP_NUM),
                 r.optionalInt(POLLING_WAIT_SECONDS),
@@ -262,6 +266,7 @@ public class QueueActions implements ActionFamily {
                 "visibilityTimeout", s.visibilityTimeout(),
                 "maxMsgSize", s.maxMsgSize(),
                 "msgRetentionSeconds", s.msgRetentionSeconds(),
-                "rewindSeconds", s.rewindSeconds());
+                "rewindSeconds", s.rewindSeconds(),
+                "ordered", s.ordered() ? 1 : 0);
     }
 }

@@ -303,4 +303,79 @@ class QueueFeaturesTest {
         cmq.call("RewindQueueToOffsets", "queueName", q, "offsets", "0:1,0:2").errorModule(4000, 10330);
         cmq.call("RewindQueueToOffsets", "queueName", q, "offsets", "99:0").errorModule(4000, 10681);
     }
+
+    // ------------------------------------------------------------------------------ ordered queues
+
+    List<String> bodies(Reply r) {
+        List<String> out = new ArrayList<>();
+        r.array("msgInfoList").forEach(m -> out.add(m.get("msgBody").textValue()));
+        return out;
+    }
+
+    String handleOf(Reply r, String body) {
+        for (JsonNode m : r.array("msgInfoList")) {
+            if (m.get("msgBody").textValue().equals(body)) {
+                return m.get("receiptHandle").textValue();
+            }
+        }
+        throw new AssertionError(body + " not in " + r.raw());
+    }
+
+    @Test
+    void orderedQueueDeliversEachGroupOneAtATimeInSendOrder() {
+        String q = cmq.createQueue(RawHttpClient.queueName("ordered"), "ordered", "1");
+        assertThat(cmq.call("GetQueueAttributes", "queueName", q).ok().integer("ordered")).isEqualTo(1);
+        cmq.call("SetQueueAttributes", "queueName", q, "ordered", "0").errorModule(4000, 10682);
+        cmq.call("BatchSendMessage", "queueName", q, "msgBody.1", "A1", "msgBody.2", "A2", "msgBody.3", "A3",
+                "msgGroupId", "A").ok();
+        cmq.call("BatchSendMessage", "queueName", q, "msgBody.1", "B1", "msgBody.2", "B2", "msgGroupId", "B").ok();
+        cmq.call("SendMessage", "queueName", q, "msgBody", "U1").ok();
+        cmq.call("SendMessage", "queueName", q, "msgBody", "U2").ok();
+
+        // The head of each group, and every message without a group.
+        List<String> got = new ArrayList<>();
+        Reply withA1 = null;
+        for (int i = 0; i < 10 && got.size() < 4; i++) {
+            Reply r = cmq.call("BatchReceiveMessage", "queueName", q, "numOfMsg", "16", "pollingWaitSeconds", "2",
+                    "visibilityTimeout", "30");
+            if (r.code() == 0) {
+                got.addAll(bodies(r));
+                withA1 = bodies(r).contains("A1") ? r : withA1;
+            }
+        }
+        assertThat(got).containsExactlyInAnyOrder("A1", "B1", "U1", "U2");
+        cmq.call("ReceiveMessage", "queueName", q, "pollingWaitSeconds", "1").error(7000, "(10200)no message");
+
+        // Deleting A1 releases A2, only A2.
+        cmq.call("DeleteMessage", "queueName", q, "receiptHandle", handleOf(withA1, "A1")).ok();
+        Reply a2 = cmq.call("BatchReceiveMessage", "queueName", q, "numOfMsg", "16", "pollingWaitSeconds", "5",
+                "visibilityTimeout", "30").ok();
+        assertThat(bodies(a2)).containsExactly("A2");
+
+        // A lapsed lease gives the same message again first: B1, then A2 (never B2 or A3).
+        clock.advanceSeconds(31);
+        List<String> again = new ArrayList<>();
+        for (int i = 0; i < 5 && again.size() < 4; i++) {
+            Reply r = cmq.call("BatchReceiveMessage", "queueName", q, "numOfMsg", "16", "pollingWaitSeconds", "2",
+                    "visibilityTimeout", "30");
+            if (r.code() == 0) {
+                again.addAll(bodies(r));
+            }
+        }
+        assertThat(again).containsExactlyInAnyOrder("A2", "B1", "U1", "U2");
+    }
+
+    @Test
+    void deadLetteringReleasesTheGroup() throws Exception {
+        String dlq = cmq.createQueue(RawHttpClient.queueName("ordered-dlq"));
+        String q = cmq.createQueue(RawHttpClient.queueName("ordered-dl"), "ordered", "1", "deadLetterPolicy",
+                policy(dlq, 1));
+        cmq.call("BatchSendMessage", "queueName", q, "msgBody.1", "G1", "msgBody.2", "G2", "msgGroupId", "g").ok();
+        assertThat(cmq.receive(q, "visibilityTimeout", "5").text("msgBody")).isEqualTo("G1");
+        clock.advanceSeconds(6);
+        // G1 was received its one time: it goes to the dead-letter queue and G2 is next.
+        assertThat(cmq.receive(q, "visibilityTimeout", "5").text("msgBody")).isEqualTo("G2");
+        assertThat(account.getQueue(dlq).receiveMessage(10).msgBody).isEqualTo("G1");
+        cmq.call("SendMessage", "queueName", q, "msgBody", "x", "msgGroupId", "").errorModule(4000, 10350);
+    }
 }

@@ -22,6 +22,7 @@ class StubQueueService implements QueueService {
     QueueSettings.Patch lastPatch;
     List<String> lastBodies;
     Integer lastDelay;
+    String lastGroup;
     Integer lastMax;
     Integer lastWait;
     Integer lastVisibility;
@@ -81,8 +82,9 @@ class StubQueueService implements QueueService {
     }
 
     @Override
-    public CompletionStage<List<String>> send(String queue, List<String> bodies, int delaySeconds) {
+    public CompletionStage<List<String>> send(String queue, List<String> bodies, int delaySeconds, String group) {
         lastQueue = queue;
+        lastGroup = group;
         lastBodies = bodies;
         lastDelay = delaySeconds;
         List<String> ids = new ArrayList<>();
