@@ -71,6 +71,11 @@ final class UnavailableQueueService implements QueueService {
     }
 
     @Override
+    public CompletionStage<Long> redriveDeadLetters(String deadLetterQueue, String target, long max) {
+        return no();
+    }
+
+    @Override
     public CompletionStage<Void> rewindQueue(String name, long startConsumeTimeSeconds) {
         return no();
     }

@@ -30,6 +30,7 @@ public final class LeaseCodec {
     private static final byte BARRIER = 8;
     private static final byte SKIPPED = 9;
     private static final byte CLAIMED = 10;
+    private static final byte EXPIRED = 11;
 
     private LeaseCodec() {
     }
@@ -44,6 +45,8 @@ public final class LeaseCodec {
             b.put(VISIBILITY).putLong(e.offset()).putInt(e.epoch()).putInt(e.dequeueCount()).putLong(e.visibleAt()).putLong(e.at());
         } else if (event instanceof DeadLettered e) {
             b.put(DEAD_LETTERED).putLong(e.offset()).putInt(e.epoch()).putInt(e.dequeueCount()).putLong(e.at());
+        } else if (event instanceof LeaseEvent.Expired e) {
+            b.put(EXPIRED).putLong(e.offset()).putInt(e.epoch()).putInt(e.dequeueCount()).putLong(e.at());
         } else if (event instanceof Rewound e) {
             b.put(REWOUND).putLong(e.toOffset()).putInt(e.newEpoch()).putLong(e.at());
         } else if (event instanceof Advanced e) {
@@ -74,6 +77,7 @@ public final class LeaseCodec {
             case VISIBILITY -> new VisibilityChanged(b.getLong(), b.getInt(), b.getInt(), b.getLong(), b.getLong());
             case DEAD_LETTERED -> new DeadLettered(b.getLong(), b.getInt(), b.getInt(), b.getLong());
             case REWOUND -> new Rewound(b.getLong(), b.getInt(), b.getLong());
+            case EXPIRED -> new LeaseEvent.Expired(b.getLong(), b.getInt(), b.getInt(), b.getLong());
             case ADVANCED -> new Advanced(b.getLong());
             case SKIPPED -> new Skipped(b.getLong(), b.getLong());
             case CLAIMED -> new LeaseEvent.Claimed(b.getLong());

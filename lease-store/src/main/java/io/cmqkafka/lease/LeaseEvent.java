@@ -20,6 +20,9 @@ public sealed interface LeaseEvent {
     /** The message reached its dead-letter limit and was copied to the dead-letter queue. */
     record DeadLettered(long offset, int epoch, int dequeueCount, long at) implements LeaseEvent { }
 
+    /** The message outlived the queue's retention before anyone consumed it: it is done. */
+    record Expired(long offset, int epoch, int dequeueCount, long at) implements LeaseEvent { }
+
     /** Rewind: everything at or above {@code toOffset} is deliverable again, under a new epoch. */
     record Rewound(long toOffset, int newEpoch, long at) implements LeaseEvent { }
 

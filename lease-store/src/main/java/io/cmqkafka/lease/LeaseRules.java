@@ -58,7 +58,9 @@ public final class LeaseRules {
         } else if (event instanceof Deleted e) {
             return finish(t, e.offset(), e.epoch(), e.dequeueCount(), e.at(), State.DELETED);
         } else if (event instanceof DeadLettered e) {
-            return deadLetter(t, e);
+            return takeOut(t, e.offset(), e.epoch(), e.dequeueCount(), e.at(), State.DEAD_LETTERED);
+        } else if (event instanceof LeaseEvent.Expired e) {
+            return takeOut(t, e.offset(), e.epoch(), e.dequeueCount(), e.at(), State.DELETED);
         } else if (event instanceof VisibilityChanged e) {
             MessageLease held = heldLease(t, e.offset(), e.epoch(), e.dequeueCount(), e.at());
             if (held == null) {
@@ -127,24 +129,24 @@ public final class LeaseRules {
     }
 
     /**
-     * A message nobody holds (never received, or its last lease lapsed) moves to the dead-letter
-     * queue. The event names the lease it saw ({@code dequeueCount} 0 and the partition's epoch for
-     * a never-received message), so a decision taken on stale state is ignored.
+     * A message nobody holds (never received, or its last lease lapsed) is taken out: moved to the
+     * dead-letter queue, or expired. The event names the lease it saw ({@code count} 0 and the
+     * partition's epoch for a never-received message), so a decision taken on stale state is ignored.
      */
-    private static boolean deadLetter(LeaseTable t, DeadLettered e) {
-        if (!isDeliverable(t, e.offset(), e.at())) {
+    private static boolean takeOut(LeaseTable t, long offset, int epoch, int count, long at, State done) {
+        if (!isDeliverable(t, offset, at)) {
             return false;
         }
-        MessageLease l = t.get(e.offset());
+        MessageLease l = t.get(offset);
         boolean same = l == null
-                ? e.dequeueCount() == 0 && e.epoch() == t.head().epoch()
-                : l.epoch() == e.epoch() && l.dequeueCount() == e.dequeueCount();
+                ? count == 0 && epoch == t.head().epoch()
+                : l.epoch() == epoch && l.dequeueCount() == count;
         if (!same) {
             return false;
         }
         long first = l == null ? 0 : l.firstDequeueAt();
-        t.put(e.offset(), new MessageLease(State.DEAD_LETTERED, e.epoch(), e.dequeueCount(), 0, first));
-        if (e.offset() == t.head().lowWatermark()) {
+        t.put(offset, new MessageLease(done, epoch, count, 0, first));
+        if (offset == t.head().lowWatermark()) {
             advanceOverDone(t);
         }
         return true;
@@ -155,6 +157,13 @@ public final class LeaseRules {
         MessageLease l = t.get(offset);
         return l == null ? new DeadLettered(offset, t.head().epoch(), 0, now)
                 : new DeadLettered(offset, l.epoch(), l.dequeueCount(), now);
+    }
+
+    /** The expiry event for a message the dispatcher found deliverable at {@code now}, past retention. */
+    public static LeaseEvent.Expired expiryOf(LeaseTable t, long offset, long now) {
+        MessageLease l = t.get(offset);
+        return l == null ? new LeaseEvent.Expired(offset, t.head().epoch(), 0, now)
+                : new LeaseEvent.Expired(offset, l.epoch(), l.dequeueCount(), now);
     }
 
     private static boolean advanceTo(LeaseTable t, long low) {

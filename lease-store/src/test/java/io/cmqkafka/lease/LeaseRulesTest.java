@@ -111,6 +111,16 @@ class LeaseRulesTest {
     }
 
     @Test
+    void expiryTakesOutOnlyAMessageNobodyHolds() {
+        lease(0, 0, 10_000);
+        assertThat(LeaseRules.apply(t, LeaseRules.expiryOf(t, 0, 5_000))).as("held").isFalse();
+        assertThat(LeaseRules.apply(t, LeaseRules.expiryOf(t, 0, 10_000))).isTrue();
+        assertThat(LeaseRules.apply(t, LeaseRules.expiryOf(t, 1, 10_000))).as("never received").isTrue();
+        assertThat(t.head().lowWatermark()).isEqualTo(2);
+        assertThat(LeaseRules.isDeliverable(t, 1, 20_000)).isFalse();
+    }
+
+    @Test
     void visibilityChangeOnlyForTheHolder() {
         lease(0, 0, 10_000);
         assertThat(LeaseRules.apply(t, new LeaseEvent.VisibilityChanged(0, 0, 2, 0, 5))).isFalse();
@@ -122,7 +132,8 @@ class LeaseRulesTest {
     void codecRoundTripsEveryEvent() {
         LeaseEvent[] all = {new Leased(1, 2, 3, 4, 5), new Deleted(1, 2, 3, 4), new LeaseEvent.VisibilityChanged(1, 2, 3, 4, 5),
             new LeaseEvent.DeadLettered(1, 2, 3, 4), new LeaseEvent.Rewound(7, 8, 9), new LeaseEvent.Advanced(10),
-            new LeaseEvent.Skipped(3, 4), new LeaseEvent.Dropped(), new LeaseEvent.Barrier(-5)};
+            new LeaseEvent.Skipped(3, 4), new LeaseEvent.Dropped(), new LeaseEvent.Barrier(-5),
+            new LeaseEvent.Claimed(6), new LeaseEvent.Expired(1, 2, 3, 4)};
         for (LeaseEvent e : all) {
             assertThat(LeaseCodec.decodeEvent(LeaseCodec.encode(e))).isEqualTo(e);
         }

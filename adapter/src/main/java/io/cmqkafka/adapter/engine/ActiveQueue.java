@@ -54,10 +54,8 @@ final class ActiveQueue {
     private final AtomicInteger sendCounter = new AtomicInteger();
     private ScheduledFuture<?> wakeUp;
     private long wakeUpAt = Long.MAX_VALUE;
-    /** The queue's dead-letter policy while its dead-letter queue exists; null otherwise. */
-    volatile DeadLetterPolicy deadLetterPolicy;
-    /** Deliver each message group one message at a time, in send order. */
-    volatile boolean ordered;
+    /** From the queue's settings; refreshed whenever the engine looks the queue up. */
+    volatile DispatchRules rules = DispatchRules.NONE;
 
     ActiveQueue(String queueId, String topic, PartitionDispatcher[] partitions) {
         this.queueId = queueId;
@@ -78,7 +76,7 @@ final class ActiveQueue {
         for (int i = 0; i < n && out.size() < max; i++) {
             int p = (start + i) % n;
             if (only == null || only.contains(p)) {
-                out.addAll(partitions[p].take(max - out.size(), now, visibleAt, deadLetterPolicy, ordered));
+                out.addAll(partitions[p].take(max - out.size(), now, visibleAt, rules));
             }
         }
         return out;
@@ -138,7 +136,7 @@ final class ActiveQueue {
         for (Iterator<Watcher> it = watchers.iterator(); it.hasNext();) {
             Watcher w = it.next();
             for (int p : w.partitions) {
-                if (p < partitions.length && partitions[p].hasDeliverable(now, ordered)) {
+                if (p < partitions.length && partitions[p].hasDeliverable(now, rules.ordered())) {
                     it.remove();
                     w.available.complete(true);
                     break;

@@ -23,13 +23,19 @@ final class PartitionDispatcher {
     record Grant(int partition, StoredMessage message, LeaseEvent.Leased lease, MessageLease state, long ownerEpoch) {
     }
 
-    /** A message taken out of the window to be moved to the dead-letter queue. */
-    record DeadLetter(StoredMessage message, LeaseEvent.DeadLettered event, long ownerEpoch) {
+    /**
+     * A message taken out of the window without a receive: a dead letter ({@code DeadLettered}, to be
+     * copied to the dead-letter queue) or past retention ({@code Expired}).
+     */
+    record Removal(StoredMessage message, LeaseEvent event, long ownerEpoch) {
+        boolean isDeadLetter() {
+            return event instanceof LeaseEvent.DeadLettered;
+        }
     }
 
-    /** Receives the dead letters a {@link #take} found; called under the dispatcher's lock, must not block. */
-    interface DeadLetterSink {
-        void accept(PartitionDispatcher d, List<DeadLetter> letters);
+    /** Receives the removals a scan made; called under the dispatcher's lock, must not block. */
+    interface RemovalSink {
+        void accept(PartitionDispatcher d, List<Removal> removals);
     }
 
     /** Where fetching (re)starts and the seek the fetcher must confirm before its batches count. */
@@ -56,7 +62,7 @@ final class PartitionDispatcher {
     /** Completes once the window holds what the partition had when dispatching started. */
     private java.util.concurrent.CompletableFuture<Void> primed = new java.util.concurrent.CompletableFuture<>();
     private long primeTarget;
-    private final DeadLetterSink deadLetters;
+    private final RemovalSink removals;
     /**
      * Bumped whenever fetching restarts elsewhere (load, rewind). Batches are only taken while the
      * fetcher has confirmed the latest seek: one fetched from the old position would otherwise look
@@ -65,12 +71,12 @@ final class PartitionDispatcher {
     private long seekToken;
     private long seekedToken = -1;
 
-    PartitionDispatcher(QueuePartition qp, int windowMessages, long windowBytes, DeadLetterSink deadLetters) {
+    PartitionDispatcher(QueuePartition qp, int windowMessages, long windowBytes, RemovalSink removals) {
         this.qp = qp;
         this.partition = qp.partition();
         this.windowMessages = windowMessages;
         this.windowCapacityBytes = windowBytes;
-        this.deadLetters = deadLetters;
+        this.removals = removals;
     }
 
     /** The owner epoch this dispatcher claimed the partition with; sent with every event. */
@@ -235,13 +241,20 @@ final class PartitionDispatcher {
      * queue's dead-letter limit ({@code policy}, may be null) are taken out instead and handed to the
      * dead-letter sink.
      */
-    synchronized List<Grant> take(int max, long now, long visibleAt, DeadLetterPolicy policy, boolean ordered) {
-        return scan(max, now, visibleAt, policy, ordered);
+    synchronized List<Grant> take(int max, long now, long visibleAt, DispatchRules rules) {
+        return scan(max, now, visibleAt, rules);
     }
 
-    /** Moves every deliverable message of the window that is due by {@code policy} to the dead-letter sink. */
-    synchronized void sweepDeadLetters(long now, DeadLetterPolicy policy, boolean ordered) {
-        scan(0, now, 0, policy, ordered);
+    /**
+     * Takes out every deliverable message of the window that is due for the dead-letter queue or
+     * past retention, without waiting for a receive to find it. Cheap when nothing can be due.
+     */
+    synchronized void sweep(long now, DispatchRules rules) {
+        if (rules.deadLetter() == null
+                && (window.isEmpty() || window.firstEntry().getValue().enqueueTime() >= rules.expireBefore(now))) {
+            return;
+        }
+        scan(0, now, 0, rules);
     }
 
     /**
@@ -249,12 +262,15 @@ final class PartitionDispatcher {
      * (leased, delayed, or leased by this very scan): the window holds every undone message from
      * the low watermark in offset order, so no later message of that group is handed out before it.
      */
-    private List<Grant> scan(int max, long now, long visibleAt, DeadLetterPolicy policy, boolean ordered) {
+    private List<Grant> scan(int max, long now, long visibleAt, DispatchRules rules) {
         List<Grant> out = new ArrayList<>();
         if (table == null) {
             return out;
         }
-        List<DeadLetter> dead = null;
+        boolean ordered = rules.ordered();
+        DeadLetterPolicy policy = removals == null ? null : rules.deadLetter();
+        long expireBefore = removals == null ? Long.MIN_VALUE : rules.expireBefore(now);
+        List<Removal> removed = null;
         java.util.Set<String> blockedGroups = null;
         for (Iterator<StoredMessage> it = window.values().iterator(); it.hasNext();) {
             if (max > 0 && out.size() >= max) {
@@ -271,17 +287,22 @@ final class PartitionDispatcher {
                 }
                 continue;
             }
-            if (policy != null && deadLetters != null) {
+            LeaseEvent out1 = null;
+            if (m.enqueueTime() < expireBefore) {
+                out1 = LeaseRules.expiryOf(table, m.offset(), now);
+            } else if (policy != null) {
                 MessageLease l = table.get(m.offset());
                 if (policy.isDue(l == null ? 0 : l.dequeueCount(), m.enqueueTime(), now)) {
-                    LeaseEvent.DeadLettered e = LeaseRules.deadLetterOf(table, m.offset(), now);
-                    if (LeaseRules.apply(table, e)) {
-                        it.remove();
-                        windowBytes -= m.size();
-                        (dead == null ? dead = new ArrayList<>() : dead).add(new DeadLetter(m, e, ownerEpoch));
-                    }
-                    continue;
+                    out1 = LeaseRules.deadLetterOf(table, m.offset(), now);
                 }
+            }
+            if (out1 != null) {
+                if (LeaseRules.apply(table, out1)) {
+                    it.remove();
+                    windowBytes -= m.size();
+                    (removed == null ? removed = new ArrayList<>() : removed).add(new Removal(m, out1, ownerEpoch));
+                }
+                continue;
             }
             if (group != null) {
                 // Leased now, or (in a sweep) left waiting: either way it goes first.
@@ -295,8 +316,8 @@ final class PartitionDispatcher {
                 out.add(new Grant(partition, m, e, table.get(m.offset()), ownerEpoch));
             }
         }
-        if (dead != null) {
-            deadLetters.accept(this, dead);
+        if (removed != null) {
+            removals.accept(this, removed);
         }
         return out;
     }

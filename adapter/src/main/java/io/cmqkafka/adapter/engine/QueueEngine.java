@@ -112,8 +112,8 @@ public final class QueueEngine implements QueueService, AutoCloseable {
         });
         this.fetcher = new MessageFetcher(settings.bootstrapServers(), settings.topicPrefix() + "fetcher",
                 this::onFetched);
-        // Messages that reach a dead-letter limit move without waiting for a receive to find them.
-        timers.scheduleWithFixedDelay(this::sweepDeadLetters, 1, 1, TimeUnit.SECONDS);
+        // Messages that reach a dead-letter limit or outlive retention leave without waiting for a receive.
+        timers.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
         leases.setOwnershipListener(new LeaseStore.ShardOwnershipListener() {
             @Override
             public void onShardRevoked(int shard) {
@@ -190,10 +190,19 @@ public final class QueueEngine implements QueueService, AutoCloseable {
         return Map.of(
                 "cleanup.policy", "delete",
                 "retention.ms", String.valueOf(s.msgRetentionSeconds() * 1000L),
+                "segment.ms", String.valueOf(segmentMillis(s.msgRetentionSeconds())),
                 "min.insync.replicas", String.valueOf(settings.minInSyncReplicas()),
                 // Broker time stamps are monotonic per partition: rewind by time finds production order.
                 "message.timestamp.type", "LogAppendTime",
                 "max.message.bytes", String.valueOf(2 * 1024 * 1024));
+    }
+
+    /**
+     * Kafka deletes whole segments only: a tenth of the retention keeps messages from outliving it by
+     * more than 10 % (dispatchers never deliver them past it anyway) without a flood of small files.
+     */
+    static long segmentMillis(int retentionSeconds) {
+        return Math.max(60_000L, Math.min(7 * 24 * 3600_000L, retentionSeconds * 100L));
     }
 
     @Override
@@ -340,7 +349,9 @@ public final class QueueEngine implements QueueService, AutoCloseable {
             ConfigResource res = new ConfigResource(ConfigResource.Type.TOPIC, rec.topic());
             AlterConfigOp op = new AlterConfigOp(new ConfigEntry("retention.ms",
                     String.valueOf(next.msgRetentionSeconds() * 1000L)), AlterConfigOp.OpType.SET);
-            topicChange = admin.incrementalAlterConfigs(Map.of(res, List.of(op))).all().toCompletionStage();
+            AlterConfigOp seg = new AlterConfigOp(new ConfigEntry("segment.ms",
+                    String.valueOf(segmentMillis(next.msgRetentionSeconds()))), AlterConfigOp.OpType.SET);
+            topicChange = admin.incrementalAlterConfigs(Map.of(res, List.of(op, seg))).all().toCompletionStage();
         }
         return topicChange.thenCompose(v -> metadata.putQueue(updated))
                 .thenCompose(v -> activate(updated))
@@ -926,40 +937,107 @@ public final class QueueEngine implements QueueService, AutoCloseable {
         return metadata.putQueue(updated).thenApply(v -> {
             ActiveQueue aq = active.get(rec.queueId());
             if (aq != null) {
-                aq.deadLetterPolicy = null;
+                aq.rules = rulesOf(updated);
             }
             return rec.queueId();
         });
     }
 
-    /** The policy dispatchers apply: the queue's, while its dead-letter queue exists. */
-    private DeadLetterPolicy effectiveDeadLetterPolicy(QueueRecord rec) {
-        DeadLetterPolicy p = rec.settings().deadLetterPolicy();
-        return p != null && metadata.queue(p.deadLetterQueue()) != null ? p : null;
+    @Override
+    public CompletionStage<Long> redriveDeadLetters(String deadLetterQueue, String target, long max) {
+        QueueRecord dlq = metadata.queue(deadLetterQueue);
+        if (dlq == null) {
+            return notFound(deadLetterQueue);
+        }
+        QueueRecord to;
+        if (target != null) {
+            to = metadata.queue(target);
+            if (to == null) {
+                return notFound(target);
+            }
+        } else {
+            List<QueueRecord> sources = deadLetterSources(dlq.name());
+            if (sources.size() != 1) {
+                return failed(Kind.REDRIVE_TARGET_REQUIRED, "queue " + dlq.name() + " is the dead-letter queue of "
+                        + sources.size() + " queues: name the target");
+            }
+            to = sources.get(0);
+        }
+        return redriveBatch(dlq, to, max, 0);
     }
 
-    private void sweepDeadLetters() {
+    /**
+     * Leases a batch on the dead-letter queue, appends it to the target, then deletes it: a crash in
+     * between leaves the copies and the lapsing leases bring the originals back (at least once).
+     */
+    private CompletableFuture<Long> redriveBatch(QueueRecord from, QueueRecord to, long max, long moved) {
+        int n = (int) Math.min(16, max - moved);
+        if (n <= 0) {
+            return completed(moved);
+        }
+        return receive(from.name(), n, 0, REDRIVE_LEASE_SECONDS).toCompletableFuture()
+                .exceptionally(ex -> unwrap(ex) instanceof QueueException qe && qe.kind() == Kind.TOO_MANY_INFLIGHT
+                        ? List.of() : rethrow(ex))
+                .thenCompose(got -> {
+                    if (got.isEmpty()) {
+                        return completed(moved);
+                    }
+                    List<StoredMessage> copies = got.stream().map(m -> new StoredMessage(0, m.msgBody(),
+                            m.enqueueTime() * 1000, 0, 0, m.msgId(), null)).toList();
+                    return copyTo(to, copies, 0)
+                            .thenCompose(v -> delete(from.name(), got.stream().map(ReceivedMessage::receiptHandle)
+                                    .toList()))
+                            .thenCompose(outcomes -> redriveBatch(from, to, max, moved + got.size()));
+                });
+    }
+
+    private static final int REDRIVE_LEASE_SECONDS = 60;
+
+    private static <T> T rethrow(Throwable ex) {
+        throw ex instanceof CompletionException ce ? ce : new CompletionException(ex);
+    }
+
+    /** The rules dispatchers apply; a dead-letter policy only while its dead-letter queue exists. */
+    private DispatchRules rulesOf(QueueRecord rec) {
+        DeadLetterPolicy p = rec.settings().deadLetterPolicy();
+        return new DispatchRules(p != null && metadata.queue(p.deadLetterQueue()) != null ? p : null,
+                rec.settings().ordered(), rec.settings().msgRetentionSeconds() * 1000L);
+    }
+
+    /** Every second: dead letters and expired messages leave without waiting for a receive to find them. */
+    private void sweep() {
         try {
             long now = clock.millis();
             for (QueueRecord rec : metadata.queues()) {
                 ActiveQueue aq = active.get(rec.queueId());
-                DeadLetterPolicy p = aq == null ? null : effectiveDeadLetterPolicy(rec);
-                if (p == null) {
+                if (aq == null) {
                     continue;
                 }
-                aq.deadLetterPolicy = p;
+                aq.rules = rulesOf(rec);
                 for (PartitionDispatcher d : aq.partitions) {
-                    d.sweepDeadLetters(now, p, aq.ordered);
+                    d.sweep(now, aq.rules);
                 }
             }
         } catch (RuntimeException e) {
-            LOG.warn("dead-letter sweep: " + e.getMessage(), e);
+            LOG.warn("dead-letter and retention sweep: " + e.getMessage(), e);
         }
     }
 
     /** Dispatcher lock held: only hand the work over. */
-    private void onDeadLetters(PartitionDispatcher d, List<PartitionDispatcher.DeadLetter> letters) {
-        timers.execute(() -> moveToDeadLetterQueue(d, letters));
+    private void onRemovals(PartitionDispatcher d, List<PartitionDispatcher.Removal> removals) {
+        timers.execute(() -> {
+            List<PartitionDispatcher.Removal> dead = new ArrayList<>();
+            for (PartitionDispatcher.Removal r : removals) {
+                if (r.isDeadLetter()) {
+                    dead.add(r);
+                } else {
+                    leases.append(d.qp, r.event(), r.ownerEpoch()); // expired: nothing to copy
+                }
+            }
+            if (!dead.isEmpty()) {
+                moveToDeadLetterQueue(d, dead);
+            }
+        });
     }
 
     /**
@@ -968,7 +1046,7 @@ public final class QueueEngine implements QueueService, AutoCloseable {
      * least once, never lost. If the copy fails, the partition reloads its state from the store,
      * where the messages are still waiting.
      */
-    private void moveToDeadLetterQueue(PartitionDispatcher d, List<PartitionDispatcher.DeadLetter> letters) {
+    private void moveToDeadLetterQueue(PartitionDispatcher d, List<PartitionDispatcher.Removal> letters) {
         String queueId = d.qp.queueId().toString();
         QueueRecord src = metadata.queues().stream().filter(q -> q.queueId().equals(queueId)).findFirst().orElse(null);
         if (src == null) {
@@ -980,25 +1058,10 @@ public final class QueueEngine implements QueueService, AutoCloseable {
             resync(src, d);
             return;
         }
-        ActiveQueue target = activeQueue(dlq);
-        List<CompletableFuture<RecordMetadata>> copies = new ArrayList<>(letters.size());
-        for (PartitionDispatcher.DeadLetter l : letters) {
-            StoredMessage m = l.message();
-            ProducerRecord<byte[], byte[]> pr = new ProducerRecord<>(dlq.topic(), target.nextSendPartition(), null,
-                    m.body().getBytes(StandardCharsets.UTF_8));
-            pr.headers().add(new RecordHeader(MessageFetcher.MSG_ID_HEADER,
-                    m.msgIdIn(d.partition).getBytes(StandardCharsets.UTF_8)));
-            pr.headers().add(new RecordHeader(MessageFetcher.ENQUEUE_TIME_HEADER,
-                    ByteBuffer.allocate(8).putLong(m.enqueueTime()).array()));
-            copies.add(produce(pr));
-        }
-        CompletableFuture.allOf(copies.toArray(CompletableFuture[]::new)).thenCompose(v -> {
-            for (CompletableFuture<RecordMetadata> c : copies) {
-                RecordMetadata md = c.join();
-                target.partitions[md.partition()].noteAppended(md.offset());
-            }
+        List<StoredMessage> messages = letters.stream().map(PartitionDispatcher.Removal::message).toList();
+        copyTo(dlq, messages, d.partition).thenCompose(v -> {
             List<CompletableFuture<Void>> recorded = new ArrayList<>();
-            for (PartitionDispatcher.DeadLetter l : letters) {
+            for (PartitionDispatcher.Removal l : letters) {
                 recorded.add(leases.append(d.qp, l.event(), l.ownerEpoch()));
             }
             return CompletableFuture.allOf(recorded.toArray(CompletableFuture[]::new));
@@ -1013,6 +1076,30 @@ public final class QueueEngine implements QueueService, AutoCloseable {
         });
     }
 
+    /**
+     * Appends messages taken from another queue to {@code target}, keeping their message id and
+     * enqueue time ({@code fromPartition}: theirs, for ids not yet kept in a header).
+     */
+    private CompletableFuture<Void> copyTo(QueueRecord target, List<StoredMessage> messages, int fromPartition) {
+        ActiveQueue aq = activeQueue(target);
+        List<CompletableFuture<RecordMetadata>> copies = new ArrayList<>(messages.size());
+        for (StoredMessage m : messages) {
+            ProducerRecord<byte[], byte[]> pr = new ProducerRecord<>(target.topic(), aq.nextSendPartition(), null,
+                    m.body().getBytes(StandardCharsets.UTF_8));
+            pr.headers().add(new RecordHeader(MessageFetcher.MSG_ID_HEADER,
+                    m.msgIdIn(fromPartition).getBytes(StandardCharsets.UTF_8)));
+            pr.headers().add(new RecordHeader(MessageFetcher.ENQUEUE_TIME_HEADER,
+                    ByteBuffer.allocate(8).putLong(m.enqueueTime()).array()));
+            copies.add(produce(pr));
+        }
+        return CompletableFuture.allOf(copies.toArray(CompletableFuture[]::new)).thenRun(() -> {
+            for (CompletableFuture<RecordMetadata> c : copies) {
+                RecordMetadata md = c.join();
+                aq.partitions[md.partition()].noteAppended(md.offset());
+            }
+        });
+    }
+
     // ---------------------------------------------------------------- activation and wake-ups
 
     /** The queue's dispatchers, with those of partitions this instance owns loaded. */
@@ -1021,7 +1108,7 @@ public final class QueueEngine implements QueueService, AutoCloseable {
             PartitionDispatcher[] ds = new PartitionDispatcher[rec.partitions()];
             for (int p = 0; p < ds.length; p++) {
                 ds[p] = new PartitionDispatcher(qp(rec, p), settings.windowMessages(), settings.windowBytes(),
-                        this::onDeadLetters);
+                        this::onRemovals);
             }
             return new ActiveQueue(rec.queueId(), rec.topic(), ds);
         });
@@ -1029,8 +1116,7 @@ public final class QueueEngine implements QueueService, AutoCloseable {
 
     private CompletableFuture<ActiveQueue> activate(QueueRecord rec) {
         ActiveQueue aq = activeQueue(rec);
-        aq.deadLetterPolicy = effectiveDeadLetterPolicy(rec);
-        aq.ordered = rec.settings().ordered();
+        aq.rules = rulesOf(rec);
         List<CompletableFuture<Void>> loads = new ArrayList<>();
         for (PartitionDispatcher d : aq.partitions) {
             if (leases.isLocal(leases.shardOf(d.qp))) {

@@ -31,7 +31,9 @@ public final class QueueException extends RuntimeException {
         /** A rewind time outside [now - rewindSeconds, now]. */
         REWIND_TIME_OUT_OF_RANGE,
         /** A partition number the queue does not have (rewind to offsets). */
-        NO_SUCH_PARTITION
+        NO_SUCH_PARTITION,
+        /** Redrive without a target, from a dead-letter queue that has not exactly one source. */
+        REDRIVE_TARGET_REQUIRED
     }
 
     private final Kind kind;

@@ -77,6 +77,13 @@ public interface QueueService {
     CompletionStage<VisibilityChange> changeVisibility(String queue, List<String> receiptHandles,
             int visibilityTimeoutSeconds);
 
+    /**
+     * Extension: moves up to {@code max} messages (message id and enqueue time kept) from a dead-letter
+     * queue to {@code target}, or, when null, to the one queue the dead-letter queue serves; completes
+     * with how many moved. Messages leased right now stay. REDRIVE_TARGET_REQUIRED.
+     */
+    CompletionStage<Long> redriveDeadLetters(String deadLetterQueue, String target, long max);
+
     /** Outcomes per handle (null = changed) and the new end of the changed leases (Unix seconds). */
     record VisibilityChange(List<QueueException.Kind> outcomes, long nextVisibleTime) {
     }

@@ -87,6 +87,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
         p.put("auto.create.topics.enable", "false");
         p.put("delete.topic.enable", "true");
+        // Queues' msgRetentionSeconds can be a minute: look for expired segments every minute, not 5.
+        p.put("log.retention.check.interval.ms", "60000");
         return p;
     }
 

@@ -34,6 +34,9 @@ public enum CmqError {
     NO_SUCH_PARTITION(4000, 10681, "no such partition in the queue"),
     /** Extension (ordered queues): not a CMQ code. */
     ORDERED_AT_CREATION(4000, 10682, "ordered can only be chosen when the queue is created"),
+    /** Extension (RedriveDeadLetterQueue): not a CMQ code. */
+    REDRIVE_TARGET_REQUIRED(4000, 10683,
+            "targetQueueName is required: the dead letter queue does not serve exactly one queue"),
     DEAD_LETTER_NOT_JSON(4000, 10710, "deadLetterPolicy must be a json string"),
     DEAD_LETTER_PARAMS(4000, 10720, "deadLetterPolicy params error: %s"),
     DEAD_LETTER_QUEUE_NOT_FOUND(4000, 10730, "dead letter queue is not existed"),
@@ -117,6 +120,7 @@ public enum CmqError {
             case REWIND_DISABLED -> REWIND_DISABLED;
             case REWIND_TIME_OUT_OF_RANGE -> REWIND_TIME;
             case NO_SUCH_PARTITION -> NO_SUCH_PARTITION;
+            case REDRIVE_TARGET_REQUIRED -> REDRIVE_TARGET_REQUIRED;
         };
     }
 }

@@ -92,6 +92,8 @@ public final class Limits {
 
     /** Extension: (Batch)ChangeMessageVisibility, seconds from now; 0 makes the message visible at once. */
     public static final IntParam CHANGE_VISIBILITY_TIMEOUT = new IntParam("visibilityTimeout", 0, 43_200, null);
+    /** Extension: RedriveDeadLetterQueue, messages moved by one call (absent: all). */
+    public static final IntParam REDRIVE_MAX_MSG_NUM = new IntParam("maxMsgNum", 1, 1_000_000_000L, null);
     /** Extension: RewindQueueToOffsets {@code offsets=partition:offset,...}. */
     public static final int MAX_REWIND_PARTITIONS = 1000;
 

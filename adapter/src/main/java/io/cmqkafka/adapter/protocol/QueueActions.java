@@ -42,8 +42,9 @@ public class QueueActions implements ActionFamily {
                 "RewindQueue", this::rewindQueue,
                 "ListDeadLetterSourceQueues", this::listDeadLetterSourceQueues,
                 "UnbindDeadLetterQueue", this::unbindDeadLetterQueue,
-                // Extension: rewind to offsets (reconciliation jobs); see README.
-                "RewindQueueToOffsets", this::rewindQueueToOffsets);
+                // Extensions (see README): rewind to offsets (reconciliation jobs), redrive dead letters.
+                "RewindQueueToOffsets", this::rewindQueueToOffsets,
+                "RedriveDeadLetterQueue", this::redriveDeadLetterQueue);
     }
 
     /** SDKs send only in-range values or the documented defaults, so absent simply means default. */
@@ -90,6 +91,15 @@ public class QueueActions implements ActionFamily {
 
     CompletionStage<Map<String, Object>> unbindDeadLetterQueue(CmqRequest r) {
         return queues.unbindDeadLetterQueue(r.queueName()).thenApply(id -> fields("queueId", id));
+    }
+
+    /** Extension: moves messages of dead-letter queue {@code queueName} back; answers {@code redrivenMsgNum}. */
+    CompletionStage<Map<String, Object>> redriveDeadLetterQueue(CmqRequest r) {
+        String dlq = r.queueName();
+        String target = r.optionalString("targetQueueName") == null ? null : r.queueName("targetQueueName");
+        Long max = r.optionalLong(Limits.REDRIVE_MAX_MSG_NUM);
+        return queues.redriveDeadLetters(dlq, target, max == null ? Long.MAX_VALUE : max)
+                .thenApply(n -> fields("redrivenMsgNum", n));
     }
 
     /** The Java SDK sends no startConsumeTime when its argument is 0 or less: 10010 missing parameter. */

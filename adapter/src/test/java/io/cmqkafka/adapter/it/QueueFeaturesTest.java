@@ -378,4 +378,54 @@ class QueueFeaturesTest {
         assertThat(account.getQueue(dlq).receiveMessage(10).msgBody).isEqualTo("G1");
         cmq.call("SendMessage", "queueName", q, "msgBody", "x", "msgGroupId", "").errorModule(4000, 10350);
     }
+
+    // ------------------------------------------------------------------------------ redrive, retention
+
+    @Test
+    void redriveMovesDeadLettersBackWithTheirIds() throws Exception {
+        String dlq = cmq.createQueue(RawHttpClient.queueName("redrive-dlq"));
+        String src = cmq.createQueue(RawHttpClient.queueName("redrive-src"), "deadLetterPolicy",
+                "{\"deadLetterQueue\":\"" + dlq + "\",\"policy\":1,\"maxTimeToLive\":300}");
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < 20; i++) {
+            ids.add(cmq.sendMessage(src, "d" + i));
+        }
+        cmq.call("GetQueueAttributes", "queueName", src).ok();
+        clock.advanceSeconds(301);
+        // All 20 in the dead-letter queue (the sweep moves them within a second or two).
+        for (int i = 0; i < 50; i++) {
+            if (cmq.call("GetQueueAttributes", "queueName", dlq).ok().integer("activeMsgNum") == 20) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        // A receive-count policy now, or they would outlive the time to live again at once.
+        cmq.call("SetQueueAttributes", "queueName", src, "deadLetterPolicy", policy(dlq, 10)).ok();
+        assertThat(cmq.call("RedriveDeadLetterQueue", "queueName", dlq, "maxMsgNum", "5").ok()
+                .integer("redrivenMsgNum")).as("to its one source").isEqualTo(5);
+        cmq.call("UnbindDeadLetterQueue", "queueName", src).ok();
+        cmq.call("RedriveDeadLetterQueue", "queueName", dlq).errorModule(4000, 10683); // no source any more
+        assertThat(cmq.call("RedriveDeadLetterQueue", "queueName", dlq, "targetQueueName", src).ok()
+                .integer("redrivenMsgNum")).isEqualTo(15);
+        Set<String> back = new HashSet<>();
+        while (back.size() < 20) {
+            Reply r = cmq.call("BatchReceiveMessage", "queueName", src, "numOfMsg", "16", "pollingWaitSeconds", "5")
+                    .ok();
+            r.array("msgInfoList").forEach(m -> back.add(m.get("msgId").textValue()));
+        }
+        assertThat(back).as("redriven messages keep their ids").isEqualTo(ids);
+        cmq.call("ReceiveMessage", "queueName", dlq, "pollingWaitSeconds", "0").error(7000, "(10200)no message");
+        cmq.call("RedriveDeadLetterQueue", "queueName", dlq, "targetQueueName", "no-such-queue").error(4440,
+                "(10100)queue is not existed, or deleted");
+    }
+
+    @Test
+    void messagesOlderThanRetentionAreNeverDelivered() throws Exception {
+        String q = cmq.createQueue(RawHttpClient.queueName("retention"), "msgRetentionSeconds", "60");
+        cmq.sendMessage(q, "short-lived");
+        assertThat(cmq.call("GetQueueAttributes", "queueName", q).ok().integer("activeMsgNum")).isEqualTo(1);
+        clock.advanceSeconds(61);
+        cmq.call("ReceiveMessage", "queueName", q, "pollingWaitSeconds", "1").error(7000, "(10200)no message");
+        assertThat(cmq.call("GetQueueAttributes", "queueName", q).ok().integer("activeMsgNum")).isZero();
+    }
 }

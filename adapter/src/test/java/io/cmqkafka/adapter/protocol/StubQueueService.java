@@ -163,4 +163,10 @@ class StubQueueService implements QueueService {
         }
         return answer(new VisibilityChange(outcomes, 1_700_000_000L + visibilityTimeoutSeconds));
     }
+
+    @Override
+    public CompletionStage<Long> redriveDeadLetters(String deadLetterQueue, String target, long max) {
+        lastQueue = deadLetterQueue;
+        return answer(0L);
+    }
 }
