@@ -31,7 +31,8 @@ final class UnavailableQueueService implements QueueService {
     }
 
     @Override
-    public QueuePage listQueues(String searchWord, int offset, int limit) {
+    public QueuePage listQueues(String searchWord, java.util.function.Predicate<String> visible, int offset,
+            int limit) {
         throw new QueueException(QueueException.Kind.UNAVAILABLE, "this instance runs only the Kafka broker");
     }
 
@@ -61,7 +62,8 @@ final class UnavailableQueueService implements QueueService {
     }
 
     @Override
-    public QueuePage listDeadLetterSourceQueues(String deadLetterQueue, String searchWord, int offset, int limit) {
+    public QueuePage listDeadLetterSourceQueues(String deadLetterQueue, String searchWord,
+            java.util.function.Predicate<String> visible, int offset, int limit) {
         throw new QueueException(QueueException.Kind.UNAVAILABLE, "this instance runs only the Kafka broker");
     }
 

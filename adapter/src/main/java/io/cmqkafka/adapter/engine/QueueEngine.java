@@ -242,22 +242,26 @@ public final class QueueEngine implements QueueService, AutoCloseable {
     }
 
     @Override
-    public QueuePage listQueues(String searchWord, int offset, int limit) {
-        return page(metadata.queues(), searchWord, offset, limit);
+    public QueuePage listQueues(String searchWord, java.util.function.Predicate<String> visible, int offset,
+            int limit) {
+        return page(metadata.queues(), searchWord, visible, offset, limit);
     }
 
     @Override
-    public QueuePage listDeadLetterSourceQueues(String deadLetterQueue, String searchWord, int offset, int limit) {
+    public QueuePage listDeadLetterSourceQueues(String deadLetterQueue, String searchWord,
+            java.util.function.Predicate<String> visible, int offset, int limit) {
         if (metadata.queue(deadLetterQueue) == null) {
             throw new QueueException(Kind.QUEUE_NOT_FOUND, "queue " + deadLetterQueue + " does not exist");
         }
-        return page(deadLetterSources(deadLetterQueue), searchWord, offset, limit);
+        return page(deadLetterSources(deadLetterQueue), searchWord, visible, offset, limit);
     }
 
-    private static QueuePage page(java.util.Collection<QueueRecord> queues, String searchWord, int offset, int limit) {
+    private static QueuePage page(java.util.Collection<QueueRecord> queues, String searchWord,
+            java.util.function.Predicate<String> visible, int offset, int limit) {
         String w = searchWord == null ? "" : searchWord.toLowerCase(Locale.ROOT);
         List<QueueRecord> all = queues.stream()
                 .filter(q -> q.name().toLowerCase(Locale.ROOT).contains(w))
+                .filter(q -> visible == null || visible.test(q.name()))
                 .sorted(Comparator.comparing(q -> q.name().toLowerCase(Locale.ROOT)))
                 .toList();
         List<QueuePage.Entry> page = all.stream().skip(offset).limit(limit)

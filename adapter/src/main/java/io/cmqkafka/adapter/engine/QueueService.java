@@ -1,6 +1,7 @@
 package io.cmqkafka.adapter.engine;
 
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -15,8 +16,11 @@ public interface QueueService {
     /** QUEUE_NOT_FOUND. */
     CompletionStage<Void> deleteQueue(String name);
 
-    /** Queues whose name contains {@code searchWord} (case-insensitive; null = all), sorted by name. */
-    QueuePage listQueues(String searchWord, int offset, int limit);
+    /**
+     * Queues whose name contains {@code searchWord} (case-insensitive; null = all) and that
+     * {@code visible} accepts (null = all: the caller's key may see every queue), sorted by name.
+     */
+    QueuePage listQueues(String searchWord, Predicate<String> visible, int offset, int limit);
 
     /** QUEUE_NOT_FOUND. */
     CompletionStage<QueueAttributes> getQueueAttributes(String name);
@@ -53,7 +57,8 @@ public interface QueueService {
     CompletionStage<List<QueueException.Kind>> delete(String queue, List<String> receiptHandles);
 
     /** Queues whose dead-letter queue is {@code deadLetterQueue}, filtered and paged like {@link #listQueues}. */
-    QueuePage listDeadLetterSourceQueues(String deadLetterQueue, String searchWord, int offset, int limit);
+    QueuePage listDeadLetterSourceQueues(String deadLetterQueue, String searchWord, Predicate<String> visible,
+            int offset, int limit);
 
     /** Removes the queue's dead-letter policy; completes with its queue id. DEAD_LETTER_QUEUE_NOT_FOUND when none. */
     CompletionStage<String> unbindDeadLetterQueue(String name);

@@ -71,6 +71,17 @@ public final class CmqRequest {
         return params.get(name);
     }
 
+    /** Queue names the caller's key may see in lists (null: all); set by the authenticator. */
+    private java.util.function.Predicate<String> visibleQueues;
+
+    public java.util.function.Predicate<String> visibleQueues() {
+        return visibleQueues;
+    }
+
+    public void restrictVisibleQueues(java.util.function.Predicate<String> visible) {
+        this.visibleQueues = visible;
+    }
+
     /** The {@code queueName} parameter, checked against the name rules. */
     public String queueName() {
         return queueName("queueName");

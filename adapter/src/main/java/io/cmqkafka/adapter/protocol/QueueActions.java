@@ -67,13 +67,13 @@ public class QueueActions implements ActionFamily {
     }
 
     CompletionStage<Map<String, Object>> listQueue(CmqRequest r) {
-        return CompletableFuture.completedFuture(queueList(queues.listQueues(searchWord(r),
+        return CompletableFuture.completedFuture(queueList(queues.listQueues(searchWord(r), r.visibleQueues(),
                 r.intOrDefault(Limits.LIST_OFFSET), r.intOrDefault(Limits.LIST_LIMIT))));
     }
 
     CompletionStage<Map<String, Object>> listDeadLetterSourceQueues(CmqRequest r) {
         String dlq = r.queueName("deadLetterQueueName");
-        return CompletableFuture.completedFuture(queueList(queues.listDeadLetterSourceQueues(dlq, searchWord(r),
+        return CompletableFuture.completedFuture(queueList(queues.listDeadLetterSourceQueues(dlq, searchWord(r), r.visibleQueues(),
                 r.intOrDefault(Limits.LIST_OFFSET), r.intOrDefault(Limits.LIST_LIMIT))));
     }
 

@@ -20,6 +20,9 @@ public class AuthProfile implements QuarkusTestProfile {
     static final String SEND_ONLY_ID = "AKIDsendonly";
     static final String SEND_ONLY_KEY = "sendsecret";
     /** Limited to 3 requests/s. */
+    /** May manage and consume, but only queues named auth-perm-*. */
+    static final String SCOPED_ID = "AKIDscoped";
+    static final String SCOPED_KEY = "scopedsecret";
     static final String THROTTLED_ID = "AKIDthrottled";
     static final String THROTTLED_KEY = "throttledsecret";
     static final String FUZZ_ID = "AKIDfuzz";
@@ -53,12 +56,14 @@ public class AuthProfile implements QuarkusTestProfile {
         return Map.ofEntries(
                 Map.entry("cmq.auth.credentials", String.join(",", ADMIN_ID + ":" + ADMIN_KEY,
                         SEND_ONLY_ID + ":" + SEND_ONLY_KEY, THROTTLED_ID + ":" + THROTTLED_KEY,
-                        FUZZ_ID + ":" + FUZZ_KEY)),
+                        FUZZ_ID + ":" + FUZZ_KEY, SCOPED_ID + ":" + SCOPED_KEY)),
                 Map.entry("cmq.auth.credentials-file", CREDENTIALS_FILE.toString()),
                 Map.entry("cmq.auth.credentials-file-check-interval", "200ms"),
                 Map.entry("cmq.auth.public-host", PUBLIC_HOST),
                 Map.entry("cmq.auth.permissions.\"" + SEND_ONLY_ID + "\".actions", "send"),
                 Map.entry("cmq.auth.permissions.\"" + SEND_ONLY_ID + "\".queues", "auth-perm-*"),
+                Map.entry("cmq.auth.permissions.\"" + SCOPED_ID + "\".actions", "manage,receive"),
+                Map.entry("cmq.auth.permissions.\"" + SCOPED_ID + "\".queues", "auth-perm-*"),
                 Map.entry("cmq.rate-limit.keys.\"" + THROTTLED_ID + "\"", "3"),
                 Map.entry("cmq.rate-limit.queues.\"" + THROTTLED_QUEUE + "\"", "5"),
                 Map.entry("quarkus.http.idle-timeout", IDLE_TIMEOUT_SECONDS + "s"),

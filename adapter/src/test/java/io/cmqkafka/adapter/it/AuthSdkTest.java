@@ -145,6 +145,17 @@ class AuthSdkTest {
         assertError(() -> sender.createQueue("auth-perm-new", new QueueMeta()), 4000,
                 "(10461)no cam authentication: AKIDsendonly may not use manage actions (CreateQueue)");
 
+        // A key scoped to auth-perm-* lists only those queues, and cannot name others in any parameter.
+        Account scoped = account(AuthProfile.SCOPED_ID, AuthProfile.SCOPED_KEY, null);
+        List<String> names = new java.util.ArrayList<>();
+        assertThat(scoped.listQueue("auth-", 0, 50, names)).isEqualTo(1);
+        assertThat(names).containsExactly("auth-perm-orders");
+        names.clear();
+        admin.listQueue("auth-", 0, 50, names);
+        assertThat(names).contains("auth-perm-orders", "auth-secret-payroll");
+        assertError(() -> scoped.getQueue("auth-secret-payroll").getQueueAttributes(), 4000,
+                "(10461)no cam authentication: AKIDscoped may not use queue auth-secret-payroll");
+
         // The denied calls changed nothing.
         com.qcloud.cmq.Queue orders = admin.getQueue("auth-perm-orders");
         Message m = receive(orders);

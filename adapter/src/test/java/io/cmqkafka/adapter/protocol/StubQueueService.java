@@ -57,7 +57,8 @@ class StubQueueService implements QueueService {
     }
 
     @Override
-    public QueuePage listQueues(String searchWord, int offset, int limit) {
+    public QueuePage listQueues(String searchWord, java.util.function.Predicate<String> visible, int offset,
+            int limit) {
         calls++;
         lastSearchWord = searchWord;
         lastOffset = offset;
@@ -123,9 +124,10 @@ class StubQueueService implements QueueService {
     Integer lastVisibilityChange;
 
     @Override
-    public QueuePage listDeadLetterSourceQueues(String deadLetterQueue, String searchWord, int offset, int limit) {
+    public QueuePage listDeadLetterSourceQueues(String deadLetterQueue, String searchWord,
+            java.util.function.Predicate<String> visible, int offset, int limit) {
         lastQueue = deadLetterQueue;
-        return listQueues(searchWord, offset, limit);
+        return listQueues(searchWord, visible, offset, limit);
     }
 
     @Override

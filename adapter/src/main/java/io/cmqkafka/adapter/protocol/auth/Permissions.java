@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
 /**
  * Per-SecretId restrictions: which action families a key may use and which queue / topic names (patterns)
  * it may name. Keys without an entry may do everything. A denial is 4000/10461 "no cam authentication".
- * Actions without a queue or topic name (ListQueue) are governed by the family alone.
+ * Every parameter that names a queue is checked ({@code queueName}, {@code deadLetterQueueName},
+ * {@code targetQueueName}); lists (ListQueue, ListDeadLetterSourceQueues) show only the queues the key
+ * may use.
  */
 public final class Permissions {
 
@@ -46,19 +48,28 @@ public final class Permissions {
             throw CmqError.NO_PERMISSION.exception(
                     secretId + " may not use " + kind.label() + " actions (" + Limits.echo(request.action()) + ")");
         }
-        check(secretId, "queue", request.optionalString("queueName"), rule.queues());
+        for (String param : QUEUE_PARAMS) {
+            check(secretId, "queue", request.optionalString(param), rule.queues());
+        }
         check(secretId, "topic", request.optionalString("topicName"), rule.topics());
+        request.restrictVisibleQueues(name -> matches(name, rule.queues()));
     }
 
-    private static void check(String secretId, String what, String name, List<Pattern> allowed) {
-        if (name == null) {
-            return;
-        }
+    private static final List<String> QUEUE_PARAMS = List.of("queueName", "deadLetterQueueName", "targetQueueName");
+
+    private static boolean matches(String name, List<Pattern> allowed) {
         // Valid names are at most 64 characters; longer ones are refused before any pattern sees them.
         for (Pattern p : name.length() > 2 * Limits.MAX_ECHO_CHARS ? List.<Pattern>of() : allowed) {
             if (p.matcher(name).matches()) {
-                return;
+                return true;
             }
+        }
+        return false;
+    }
+
+    private static void check(String secretId, String what, String name, List<Pattern> allowed) {
+        if (name == null || matches(name, allowed)) {
+            return;
         }
         throw CmqError.NO_PERMISSION.exception(secretId + " may not use " + what + " " + Limits.echo(name));
     }

@@ -250,6 +250,22 @@ class RequestAuthenticatorTest {
     }
 
     @Test
+    void everyParameterNamingAQueueIsChecked() {
+        config.permission("AKIDb", List.of("orders-*"), List.of("manage"));
+        RequestAuthenticator a = auth();
+        assertError(() -> a.check(signed("AKIDb", "keyB", "POST", HOST, HOST, now(), "queueName", "orders-dlq",
+                "Action", "RedriveDeadLetterQueue", "targetQueueName", "payments")), 4000,
+                "(10461)no cam authentication: AKIDb may not use queue payments");
+        assertError(() -> a.check(signed("AKIDb", "keyB", "POST", HOST, HOST, now(), "Action",
+                "ListDeadLetterSourceQueues", "queueName", null, "deadLetterQueueName", "payments-dlq")), 4000,
+                "(10461)no cam authentication: AKIDb may not use queue payments-dlq");
+        CmqRequest list = signed("AKIDb", "keyB", "POST", HOST, HOST, now(), "Action", "ListQueue", "queueName", null);
+        a.check(list);
+        assertThat(list.visibleQueues().test("orders-1")).isTrue();
+        assertThat(list.visibleQueues().test("payments")).as("lists show only the key's queues").isFalse();
+    }
+
+    @Test
     void permissionPatterns() {
         assertThat(Permissions.glob("orders-*").matcher("orders-").matches()).isTrue();
         assertThat(Permissions.glob("orders-*").matcher("xorders-1").matches()).isFalse();
