@@ -50,6 +50,8 @@ public enum CmqError {
     /** Signature missing or wrong; the argument says which, never what the right one would be. */
     AUTH_FAILED(4100, 10030, "authentication failed: %s"),
     UNKNOWN_SECRET_ID(4100, 10270, "secret id is not existed"),
+    /** Only with cmq.auth.require-akid-prefix; the misspelling is CMQ's. */
+    SECRET_ID_FORMAT(4000, 10450, "secret id dosen't begin with AKID"),
     /** Timestamp outside the window, or a Nonce used again; the argument says which. */
     REPLAY(4500, 4500, "request replay attack: %s"),
     /** Rate limit (cmq.rate-limit) of the key or the queue; the argument says which. */

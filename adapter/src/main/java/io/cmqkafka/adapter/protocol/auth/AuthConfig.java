@@ -49,6 +49,13 @@ public interface AuthConfig {
     boolean acceptPythonAtVariant();
 
     /**
+     * Refuse a SecretId that does not begin with {@code AKID} (4000/10450) before looking it up, as
+     * Tencent Cloud does. Off by default: local and test keys are often named freely.
+     */
+    @WithDefault("false")
+    boolean requireAkidPrefix();
+
+    /**
      * Optional per-SecretId restrictions, e.g. {@code cmq.auth.permissions."AKIDorders".queues=orders-*} and
      * {@code ...actions=send}. A key without an entry may do everything.
      */

@@ -105,6 +105,9 @@ public class RequestAuthenticator implements RequestGuard {
     }
 
     private void authenticate(CmqRequest request, String secretId) {
+        if (config.requireAkidPrefix() && (secretId == null || !secretId.startsWith("AKID"))) {
+            throw CmqError.SECRET_ID_FORMAT.exception();
+        }
         byte[] key = credentials.key(secretId);
         if (key == null) {
             throw CmqError.UNKNOWN_SECRET_ID.exception();

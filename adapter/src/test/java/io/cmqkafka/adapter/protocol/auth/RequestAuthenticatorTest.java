@@ -250,6 +250,17 @@ class RequestAuthenticatorTest {
     }
 
     @Test
+    void akidPrefixIsRequiredOnlyWhenConfigured() {
+        config.credentials("AKIDa:keyA, AKIDb:keyB, plainkey:keyP");
+        auth().check(signed("plainkey", "keyP", "POST", HOST, HOST, now()));
+        config.requireAkid = true;
+        RequestAuthenticator strict = auth();
+        assertError(() -> strict.check(signed("plainkey", "keyP", "POST", HOST, HOST, now())), 4000,
+                "(10450)secret id dosen't begin with AKID");
+        strict.check(signed("AKIDb", "keyB", "POST", HOST, HOST, now()));
+    }
+
+    @Test
     void everyParameterNamingAQueueIsChecked() {
         config.permission("AKIDb", List.of("orders-*"), List.of("manage"));
         RequestAuthenticator a = auth();

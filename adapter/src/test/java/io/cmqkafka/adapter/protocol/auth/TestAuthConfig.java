@@ -77,6 +77,13 @@ final class TestAuthConfig implements AuthConfig {
         return atVariant;
     }
 
+    boolean requireAkid;
+
+    @Override
+    public boolean requireAkidPrefix() {
+        return requireAkid;
+    }
+
     @Override
     public Map<String, Permission> permissions() {
         return permissions;
