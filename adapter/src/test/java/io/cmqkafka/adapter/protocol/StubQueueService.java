@@ -109,14 +109,7 @@ class StubQueueService implements QueueService {
     public CompletionStage<List<QueueException.Kind>> delete(String queue, List<String> receiptHandles) {
         lastQueue = queue;
         lastHandles = receiptHandles;
-        List<QueueException.Kind> outcomes = deleteOutcomes;
-        if (outcomes == null) {
-            outcomes = new ArrayList<>();
-            for (int i = 0; i < receiptHandles.size(); i++) {
-                outcomes.add(null);
-            }
-        }
-        return answer(outcomes);
+        return answer(outcomes(receiptHandles));
     }
 
     Long lastRewindTime;
@@ -156,19 +149,24 @@ class StubQueueService implements QueueService {
         lastQueue = queue;
         lastHandles = receiptHandles;
         lastVisibilityChange = visibilityTimeoutSeconds;
-        List<QueueException.Kind> outcomes = deleteOutcomes;
-        if (outcomes == null) {
-            outcomes = new ArrayList<>();
-            for (int i = 0; i < receiptHandles.size(); i++) {
-                outcomes.add(null);
-            }
-        }
-        return answer(new VisibilityChange(outcomes, 1_700_000_000L + visibilityTimeoutSeconds));
+        return answer(new VisibilityChange(outcomes(receiptHandles), 1_700_000_000L + visibilityTimeoutSeconds));
     }
 
     @Override
     public CompletionStage<Long> redriveDeadLetters(String deadLetterQueue, String target, long max) {
         lastQueue = deadLetterQueue;
         return answer(0L);
+    }
+
+    /** {@link #deleteOutcomes} if set, else success for every handle. */
+    private List<QueueException.Kind> outcomes(List<String> handles) {
+        if (deleteOutcomes != null) {
+            return deleteOutcomes;
+        }
+        List<QueueException.Kind> all = new ArrayList<>();
+        for (int i = 0; i < handles.size(); i++) {
+            all.add(null);
+        }
+        return all;
     }
 }
