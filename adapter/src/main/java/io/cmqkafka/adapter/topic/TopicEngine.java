@@ -405,15 +405,36 @@ public final class TopicEngine implements TopicService, AutoCloseable {
         // The subscription receives what is published after it exists: its group starts at the topic's end,
         // committed before the record is visible (so no publish that sees the subscription is missed).
         return endpointChecked
-                .thenCompose(v -> endOffsets(rec))
-                .thenCompose(ends -> {
+                .thenCompose(v -> retrying(() -> endOffsets(rec).thenCompose(ends -> {
                     Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
                     ends.forEach((tp, off) -> start.put(tp, new OffsetAndMetadata(off)));
                     return admin.alterConsumerGroupOffsets(groupId(subscriptionId), start).all().toCompletionStage();
-                })
+                }), 5))
                 .thenCompose(v -> metadata.put(SUB_PREFIX, key, sub))
                 .thenApply(v -> subscriptionId)
                 .exceptionallyCompose(ex -> CompletableFuture.failedFuture(unavailable("subscribing " + name, ex)));
+    }
+
+    /**
+     * Runs {@code step} again (after 200 ms, 400 ms ...) when it fails: right after a topic is created, or on
+     * a first use of a group coordinator, Kafka answers with transient errors for a moment.
+     */
+    private <T> CompletableFuture<T> retrying(java.util.function.Supplier<CompletionStage<T>> step, int attempts) {
+        return step.get().toCompletableFuture().exceptionallyCompose(ex -> {
+            if (attempts <= 1 || unwrap(ex) instanceof TopicException) {
+                return CompletableFuture.failedFuture(ex);
+            }
+            LOG.debugf("retrying after %s", ex.toString());
+            CompletableFuture<T> next = new CompletableFuture<>();
+            timers.schedule(() -> retrying(step, attempts - 1).whenComplete((v, e) -> {
+                if (e != null) {
+                    next.completeExceptionally(e);
+                } else {
+                    next.complete(v);
+                }
+            }), 200L * (6 - Math.min(attempts, 5)), TimeUnit.MILLISECONDS);
+            return next;
+        });
     }
 
     private CompletableFuture<Map<TopicPartition, Long>> endOffsets(TopicRecord rec) {
