@@ -48,6 +48,11 @@ public final class Permissions {
         }
         check(secretId, "queue", request.optionalString("queueName"), rule.queues());
         check(secretId, "topic", request.optionalString("topicName"), rule.topics());
+        // A queue subscription writes into the queue its endpoint names: the key must be allowed that queue.
+        if ("subscribe".equalsIgnoreCase(request.action())
+                && "queue".equalsIgnoreCase(request.optionalString("protocol"))) {
+            check(secretId, "queue", request.optionalString("endpoint"), rule.queues());
+        }
     }
 
     private static void check(String secretId, String what, String name, List<Pattern> allowed) {
