@@ -52,7 +52,11 @@ final class HttpReceiver implements AutoCloseable {
         this.fallback = fallback;
         script.addAll(List.of(first));
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
-        server.setExecutor(Executors.newCachedThreadPool());
+        server.setExecutor(Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "test-http-receiver");
+            t.setDaemon(true); // stalled handlers must not keep the test JVM alive
+            return t;
+        }));
         server.createContext("/", ex -> {
             byte[] body;
             try (InputStream in = ex.getRequestBody()) {

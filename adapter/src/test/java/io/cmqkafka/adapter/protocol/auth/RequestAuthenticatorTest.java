@@ -253,13 +253,13 @@ class RequestAuthenticatorTest {
     void topicActionsAndQueueSubscriptions() {
         config.permission("AKIDb", List.of("orders-*"), List.of("send", "manage"));
         RequestAuthenticator a = auth();
-        a.check(signed("AKIDb", "keyB", "POST", HOST, HOST, now(), "Action", "PublishMessage", "topicName", "t"));
-        a.check(signed("AKIDb", "keyB", "POST", HOST, HOST, now(), "Action", "Subscribe", "topicName", "t",
+        a.check(signed("AKIDb", "keyB", "POST", HOST, HOST, now(), "queueName", null, "Action", "PublishMessage", "topicName", "t"));
+        a.check(signed("AKIDb", "keyB", "POST", HOST, HOST, now(), "queueName", null, "Action", "Subscribe", "topicName", "t",
                 "protocol", "queue", "endpoint", "orders-eu"));
-        a.check(signed("AKIDb", "keyB", "POST", HOST, HOST, now(), "Action", "Subscribe", "topicName", "t",
+        a.check(signed("AKIDb", "keyB", "POST", HOST, HOST, now(), "queueName", null, "Action", "Subscribe", "topicName", "t",
                 "protocol", "http", "endpoint", "http://hooks/x"));
         // A queue subscription writes into its queue: the key must be allowed that queue.
-        assertError(() -> a.check(signed("AKIDb", "keyB", "POST", HOST, HOST, now(), "Action", "subscribe",
+        assertError(() -> a.check(signed("AKIDb", "keyB", "POST", HOST, HOST, now(), "queueName", null, "Action", "subscribe",
                 "topicName", "t", "protocol", "QUEUE", "endpoint", "payments")), 4000,
                 "(10461)no cam authentication: AKIDb may not use queue payments");
         assertThat(ActionKind.of("PublishMessage")).isEqualTo(ActionKind.SEND);
