@@ -14,7 +14,6 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -107,7 +106,10 @@ final class RetryWorker implements Runnable, AutoCloseable {
             } else {
                 consumer.resume(consumer.paused());
             }
-            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+            // Idle: wait for records; otherwise wake for the next due entry (the engine clock may jump in tests).
+            long wait = due.isEmpty() ? 500 : Math.max(10, Math.min(100, due.peek().entry().dueAt()
+                    - engine.clock().millis()));
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(wait))) {
                 TopicPartition tp = new TopicPartition(r.topic(), r.partition());
                 nextToRead.put(tp, r.offset() + 1);
                 RetryEntry e;
@@ -149,7 +151,7 @@ final class RetryWorker implements Runnable, AutoCloseable {
                 pushes.add(engine.pusher().push(sub, p.entry().message()));
             }
         }
-        List<CompletableFuture<RecordMetadata>> scheduled = new ArrayList<>();
+        List<CompletableFuture<?>> scheduled = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             boolean ok;
             try {
@@ -159,14 +161,14 @@ final class RetryWorker implements Runnable, AutoCloseable {
             }
             if (!ok) {
                 Pending p = batch.get(i);
-                CompletableFuture<RecordMetadata> f = HttpPushWorker.scheduleRetry(engine, subs.get(i),
+                CompletableFuture<?> f = HttpPushWorker.scheduleRetry(engine, subs.get(i),
                         p.entry().message(), p.entry().failures() + 1);
                 if (f != null) {
                     scheduled.add(f);
                 }
             }
         }
-        for (CompletableFuture<RecordMetadata> f : scheduled) {
+        for (CompletableFuture<?> f : scheduled) {
             try {
                 f.get(30, TimeUnit.SECONDS);
             } catch (Exception e) {

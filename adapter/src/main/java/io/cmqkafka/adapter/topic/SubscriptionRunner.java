@@ -69,7 +69,8 @@ final class SubscriptionRunner implements AutoCloseable {
         c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6000);
         c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1500);
         c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 120_000);
-        c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+        // A fetch returns as soon as a record arrives; this only bounds how often an idle member asks.
+        c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500);
         return c;
     }
 

@@ -47,6 +47,23 @@ abstract class SubscriptionWorker implements Runnable {
 
     protected abstract int maxPollRecords();
 
+    /** How long one poll may block (shorter while work completes in the background). */
+    protected long pollMillis() {
+        return 200;
+    }
+
+    protected org.apache.kafka.clients.consumer.ConsumerRebalanceListener rebalanceListener() {
+        return new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(java.util.Collection<org.apache.kafka.common.TopicPartition> ps) {
+            }
+
+            @Override
+            public void onPartitionsAssigned(java.util.Collection<org.apache.kafka.common.TopicPartition> ps) {
+            }
+        };
+    }
+
     protected abstract void setUp();
 
     /** Handles one poll's records (may be empty); throws to end the worker. */
@@ -65,9 +82,9 @@ abstract class SubscriptionWorker implements Runnable {
             if (t == null) {
                 return;
             }
-            consumer.subscribe(List.of(t.kafkaTopic()));
+            consumer.subscribe(List.of(t.kafkaTopic()), rebalanceListener());
             while (running) {
-                var records = consumer.poll(java.time.Duration.ofMillis(200));
+                var records = consumer.poll(java.time.Duration.ofMillis(pollMillis()));
                 if (current() == null || topic() == null) {
                     return;
                 }
