@@ -38,8 +38,12 @@ class CmqErrorTest {
         assertThat(e.fields()).isEmpty();
     }
 
-    /** CMQ itself reuses these module numbers between its queue and topic tables (cmq-api.md §3.2). */
-    private static final Set<Integer> REUSED_BY_CMQ = Set.of(10470, 10660, 10670, 10680, 10700);
+    /**
+     * CMQ itself reuses these module numbers between its queue (rewind, dead letter) and topic tables
+     * (cmq-api.md §3.2, §2.1).
+     */
+    private static final Set<Integer> REUSED_BY_CMQ =
+            Set.of(10470, 10660, 10670, 10680, 10700, 10710, 10720, 10730, 10740);
 
     @Test
     void moduleCodesAreUniqueExceptWhereCmqReusesThem() {
