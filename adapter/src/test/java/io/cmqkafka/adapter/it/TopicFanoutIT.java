@@ -28,7 +28,9 @@ import org.junit.jupiter.api.Test;
  * Exactly once into a queue across a killed instance: two service processes on one broker process share a
  * queue subscription's consumer group (each delivers some of the topic's partitions). Messages are published
  * continuously through the surviving instance while the other is killed with SIGKILL mid-delivery. Every
- * acknowledged publish must then be in the queue exactly once: one queue message per body, never two.
+ * acknowledged publish must then be in the queue exactly once: one queue message per body, never two. An
+ * HTTP subscription on the same topic, pushing to a receiver in this JVM, must get every acknowledged
+ * message at least once.
  */
 @Tag("slow")
 class TopicFanoutIT {
@@ -48,6 +50,7 @@ class TopicFanoutIT {
         ServiceProcess survivor = null;
         ServiceProcess victim = null;
         ExecutorService pool = Executors.newCachedThreadPool();
+        HttpReceiver receiver = new HttpReceiver(HttpReceiver.Answer.status(200));
         try {
             survivor = new ServiceProcess(dir.resolve("node0"), props).start();
             victim = new ServiceProcess(dir.resolve("node1"), props).start();
@@ -57,6 +60,8 @@ class TopicFanoutIT {
             a.createQueue("eo-q", meta);
             a.createTopic("eo-t", 65536);
             a.createSubscribe("eo-t", "into-q", "eo-q", "queue");
+            a.createSubscribe("eo-t", "hook", receiver.url("/hook"), "http", null, null, "EXPONENTIAL_DECAY_RETRY",
+                    "SIMPLIFIED");
             Thread.sleep(3000); // both instances join the subscription's group
 
             Set<String> acknowledged = ConcurrentHashMap.newKeySet();
@@ -116,7 +121,18 @@ class TopicFanoutIT {
             for (String body : idsByBody.keySet()) {
                 assertThat(acknowledged.contains(body) || ambiguous.contains(body)).as(body).isTrue();
             }
+            long end = System.currentTimeMillis() + 60_000;
+            while (!new java.util.HashSet<>(receiver.bodies()).containsAll(acknowledged)
+                    && System.currentTimeMillis() < end) {
+                Thread.sleep(500);
+            }
+            List<String> pushed = receiver.bodies();
+            System.out.printf("HTTP pushes: %d for %d distinct bodies%n", pushed.size(),
+                    new java.util.HashSet<>(pushed).size());
+            assertThat(new java.util.HashSet<>(pushed)).as("every acknowledged publish pushed at least once")
+                    .containsAll(acknowledged);
         } finally {
+            receiver.close();
             pool.shutdownNow();
             if (victim != null) {
                 victim.kill();
