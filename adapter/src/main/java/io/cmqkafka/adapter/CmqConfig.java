@@ -40,6 +40,40 @@ public interface CmqConfig {
 
     Lease lease();
 
+    Topic topic();
+
+    interface Topic {
+        /** Kafka partitions of a new topic: the unit of parallelism of each subscription across instances. */
+        @WithDefault("3")
+        int partitions();
+
+        /** Most topics (CMQ's per-account quota). */
+        @WithDefault("1000")
+        int maxTopics();
+
+        /** An HTTP push not answered (2xx) within this counts as failed and is retried. */
+        @WithDefault("15s")
+        java.time.Duration pushTimeout();
+
+        /** Most HTTP pushes in flight per subscription and instance (and for retries). */
+        @WithDefault("16")
+        int pushConcurrency();
+
+        /**
+         * Where HTTP subscriptions may push: host names, {@code *.domain} wildcards and CIDR networks;
+         * absent: anywhere. Protects internal services from pushes (server-side request forgery).
+         */
+        Optional<java.util.List<String>> allowedEndpoints();
+
+        /** Partitions of the retry topic (fixed once the cluster has started). */
+        @WithDefault("6")
+        int retryPartitions();
+
+        /** Most scheduled HTTP retries one instance holds in memory (the rest wait in Kafka). */
+        @WithDefault("10000")
+        int retryBuffer();
+    }
+
     interface Kafka {
         /** External Kafka cluster; when absent an embedded single-node broker is started. */
         Optional<String> bootstrapServers();

@@ -6,6 +6,10 @@ import io.cmqkafka.adapter.engine.EngineSettings;
 import io.cmqkafka.adapter.engine.QueueEngine;
 import io.cmqkafka.adapter.engine.QueueService;
 import io.cmqkafka.adapter.kafka.EmbeddedKafkaBroker;
+import io.cmqkafka.adapter.topic.EndpointPolicy;
+import io.cmqkafka.adapter.topic.TopicEngine;
+import io.cmqkafka.adapter.topic.TopicService;
+import io.cmqkafka.adapter.topic.TopicSettings;
 import io.cmqkafka.lease.LeaseStore;
 import io.cmqkafka.lease.LeaseStoreConfig;
 import io.quarkus.arc.DefaultBean;
@@ -49,6 +53,7 @@ public class ServiceRuntime {
     private EmbeddedKafkaBroker broker;
     private LeaseStore leaseStore;
     private QueueEngine engine;
+    private TopicEngine topics;
 
     @PostConstruct
     void start() throws Exception {
@@ -93,6 +98,10 @@ public class ServiceRuntime {
         String self = "http://" + advertisedHost() + ":" + httpPort;
         engine = new QueueEngine(settings, clock, json, leaseStore,
                 new io.cmqkafka.adapter.cluster.HttpPeerClient(json, () -> engine.clusterToken()), self);
+        CmqConfig.Topic t = config.topic();
+        topics = new TopicEngine(settings, new TopicSettings(t.partitions(), t.maxTopics(), t.pushTimeout(),
+                t.pushConcurrency(), new EndpointPolicy(t.allowedEndpoints().orElse(java.util.List.of())),
+                t.retryPartitions(), t.retryBuffer()), clock, json);
         LOG.infof("CMQ service ready (data in %s)", dataDir);
     }
 
@@ -105,6 +114,16 @@ public class ServiceRuntime {
     @Singleton
     QueueService queueService() {
         return engine != null ? engine : UnavailableQueueService.INSTANCE;
+    }
+
+    @Produces
+    @Singleton
+    TopicService topicService() {
+        return topics != null ? topics : UnavailableTopicService.INSTANCE;
+    }
+
+    public TopicEngine topics() {
+        return topics;
     }
 
     public QueueEngine engine() {
@@ -124,6 +143,9 @@ public class ServiceRuntime {
 
     @PreDestroy
     void stop() {
+        if (topics != null) {
+            topics.close();
+        }
         if (engine != null) {
             engine.close();
         }

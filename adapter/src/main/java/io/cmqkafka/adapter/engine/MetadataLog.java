@@ -40,6 +40,12 @@ public final class MetadataLog implements AutoCloseable {
     private final KafkaConsumer<String, String> consumer;
     private final Map<String, QueueRecord> queues = new ConcurrentHashMap<>();
     private final Map<String, String> cluster = new ConcurrentHashMap<>();
+    /** Other record families (topics, subscriptions): key prefix to type and parsed records by id. */
+    private final Map<String, Class<?>> trackedTypes = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Object>> tracked = new ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentLinkedQueue<CompletableFuture<Void>> syncRequests =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.List<Map.Entry<Long, CompletableFuture<Void>>> syncWaiters = new java.util.ArrayList<>();
     private final ConcurrentSkipListMap<Long, CompletableFuture<Void>> waiters = new ConcurrentSkipListMap<>();
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private final Thread tailer;
@@ -94,6 +100,7 @@ public final class MetadataLog implements AutoCloseable {
                 while (!waiters.isEmpty() && waiters.firstKey() < pos) {
                     waiters.pollFirstEntry().getValue().complete(null);
                 }
+                serveSyncs(tp, pos);
             }
         } catch (WakeupException e) {
             // closing
@@ -102,7 +109,91 @@ public final class MetadataLog implements AutoCloseable {
         }
     }
 
+    /** On the tailer thread: sync requests wait for the end offset as of their arrival. */
+    private void serveSyncs(TopicPartition tp, long pos) {
+        if (!syncRequests.isEmpty()) {
+            long end = consumer.endOffsets(List.of(tp)).get(tp);
+            CompletableFuture<Void> f;
+            while ((f = syncRequests.poll()) != null) {
+                syncWaiters.add(Map.entry(end, f));
+            }
+        }
+        syncWaiters.removeIf(e -> {
+            if (pos >= e.getKey()) {
+                e.getValue().complete(null);
+                return true;
+            }
+            return false;
+        });
+    }
+
+    /**
+     * Completes once this instance has read everything written to the log before the call (records other
+     * instances, or another reader in this process, wrote).
+     */
+    public CompletableFuture<Void> sync() {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        syncRequests.add(f);
+        return f;
+    }
+
+    /** Keeps records whose key starts with {@code prefix} (e.g. {@code topic/}), parsed as {@code type}. */
+    public void track(String prefix, Class<?> type) {
+        trackedTypes.put(prefix, type);
+        tracked.put(prefix, new ConcurrentHashMap<>());
+    }
+
+    /** The tracked record {@code prefix + id}, or null. */
+    @SuppressWarnings("unchecked")
+    public <T> T get(String prefix, String id) {
+        return (T) tracked.get(prefix).get(id);
+    }
+
+    /** All tracked records of a prefix, by id (a live view). */
+    @SuppressWarnings("unchecked")
+    public <T> Map<String, T> all(String prefix) {
+        return (Map<String, T>) (Map<String, ?>) tracked.get(prefix);
+    }
+
+    /** Writes a tracked record; completes once read back. */
+    public CompletableFuture<Void> put(String prefix, String id, Object value) {
+        try {
+            return write(prefix + id, json.writeValueAsString(value));
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Deletes a tracked record (tombstone); completes once read back. */
+    public CompletableFuture<Void> remove(String prefix, String id) {
+        return write(prefix + id, null);
+    }
+
+    private boolean applyTracked(ConsumerRecord<String, String> r) {
+        for (Map.Entry<String, Class<?>> t : trackedTypes.entrySet()) {
+            if (!r.key().startsWith(t.getKey())) {
+                continue;
+            }
+            String id = r.key().substring(t.getKey().length());
+            Map<String, Object> m = tracked.get(t.getKey());
+            if (r.value() == null) {
+                m.remove(id);
+            } else {
+                try {
+                    m.put(id, json.readValue(r.value(), t.getValue()));
+                } catch (Exception e) {
+                    LOG.warnf("skipping unreadable metadata record %s: %s", r.key(), e.getMessage());
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
     private void applyRecord(ConsumerRecord<String, String> r) {
+        if (r.key() != null && applyTracked(r)) {
+            return;
+        }
         if (r.key() != null && r.key().startsWith(CLUSTER_PREFIX)) {
             if (r.value() == null) {
                 cluster.remove(r.key());

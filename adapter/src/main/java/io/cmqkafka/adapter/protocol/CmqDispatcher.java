@@ -84,6 +84,17 @@ public class CmqDispatcher {
             }
             return CmqError.of(e.kind()).exception();
         }
+        if (t instanceof io.cmqkafka.adapter.topic.TopicException e) {
+            return switch (e.kind()) {
+                case UNAVAILABLE -> {
+                    LOG.warnf("requestId %s action %s: topic engine unavailable: %s", requestId, action,
+                            e.getMessage());
+                    yield CmqError.INTERNAL.exception();
+                }
+                case ILLEGAL_ENDPOINT -> CmqError.ILLEGAL_ENDPOINT.exception(Limits.echo(e.getMessage()));
+                default -> CmqError.of(e.kind()).exception();
+            };
+        }
         LOG.errorf(t, "requestId %s action %s: unexpected failure", requestId, action);
         return CmqError.INTERNAL.exception();
     }

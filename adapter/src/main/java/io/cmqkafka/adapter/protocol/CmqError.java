@@ -73,6 +73,48 @@ public enum CmqError {
     BATCH_DELETE_FAILED(6020, 10290, "batch delete message failed"),
     NO_MESSAGE(7000, 10200, "no message"),
 
+    // Topics and subscriptions (cmq-api.md §2.3, §2.4, §3.2). CMQ reuses module numbers across its tables
+    // (10660, 10670, 10680, 10700, 10470), so some of these share a module code with a queue error.
+    TOPIC_NAME_FORMAT(4000, 10590, "topic name format error"),
+    SUBSCRIPTION_NAME_FORMAT(4000, 10580, "subscription name format error"),
+    TOPIC_HAS_SUBSCRIPTIONS(4000, 10540,
+            "there exists subscriptions under this topic, please unsubscribe all of them before DeleteTopic"),
+    /** Subscribe with more than 5 filterTag.n. */
+    FILTER_TAG_LIMIT(4000, 10490, "number of filterTag exceed limit"),
+    ENDPOINT_FORMAT(4000, 10500, "endpoint format error: %s"),
+    UNDEFINED_PROTOCOL(4000, 10510, "undefined protocol"),
+    UNDEFINED_NOTIFY_STRATEGY(4000, 10520, "undefined notify retry stragety"),
+    UNDEFINED_CONTENT_FORMAT(4000, 10530, "undefined notify content format"),
+    /** Endpoint refused by the operator's allow-list (cmq.topic.allowed-endpoints) or a queue that is missing. */
+    ILLEGAL_ENDPOINT(4000, 10630, "illegal endpoint: %s"),
+    /**
+     * Documented for protocol queue with JSON, but never sent: the Java SDK always sends JSON, so queue
+     * subscriptions accept it and deliver the raw body (cmq-api.md §2.4).
+     */
+    QUEUE_NEEDS_SIMPLIFIED(4000, 10640, "notifyContentFormat of protocol queue must be SIMPLIFIED"),
+    /** SetSubscriptionAttributes with more than 5 filterTag.n. */
+    TOO_MANY_FILTER_TAGS(4000, 10670, "too many filterTag"),
+    TOO_MANY_BINDING_KEYS(4000, 10680, "too many bindingKey"),
+    TOO_MANY_DELIMITERS(4000, 10691, "too many delimeters"),
+    LACK_ROUTING_KEY(4000, 10700, "parameters lack of routingKey"),
+    LACK_BINDING_KEY(4000, 10710, "parameters lack of bindingKey"),
+    TOO_MANY_MSG_TAGS(4000, 10720, "too many msgTag"),
+    SUBSCRIPTION_EXISTS(4490, 10470, "subscribtion is already existed"),
+    SUBSCRIPTION_QUOTA(4500, 10480, "number of subscription has reached the limit"),
+    TOPIC_NOT_FOUND(4440, 10600, "topic is not existed, or deleted"),
+    /** Not in CMQ's table (inferred): same HTTP code as a missing topic, a module code of its own. */
+    SUBSCRIPTION_NOT_FOUND(4440, 10800, "subscription is not existed, or deleted"),
+    TOPIC_EXISTS(4460, 10550, "topic is already existed"),
+    TOPIC_QUOTA(4450, 10610, "number of topics has reached the limit"),
+    URL_BLANK(4510, 10570, "url connot contain any blank characters"),
+    TOPIC_RECREATE_TOO_SOON(6040, 10660, "It will take some time to release resources of previous topic before "
+            + "you can create a new topic with the same name. Please try later."),
+    NO_SUBSCRIPTION(6030, 10650,
+            "topic has no subscription, please create a subscription before publishing message"),
+    NO_MATCHING_SUBSCRIPTION(6030, 10730, "no bindingKey or filterTag matches the routingKey or msgTag"),
+    /** SetSubscriptionAttributes with more than 5 bindingKey.n. */
+    TOO_MANY_FILTERS(6050, 10740, "too many filterTag or bindingKey"),
+
     /** Anything unexpected, and the engine's UNAVAILABLE: the client may retry. */
     INTERNAL(6000, 10050, "server internal error");
 
@@ -123,6 +165,27 @@ public enum CmqError {
             case REWIND_TIME_OUT_OF_RANGE -> REWIND_TIME;
             case NO_SUCH_PARTITION -> NO_SUCH_PARTITION;
             case REDRIVE_TARGET_REQUIRED -> REDRIVE_TARGET_REQUIRED;
+        };
+    }
+
+    /** The one place topic engine failures become CMQ errors. */
+    public static CmqError of(io.cmqkafka.adapter.topic.TopicException.Kind kind) {
+        return switch (kind) {
+            case TOPIC_NOT_FOUND -> TOPIC_NOT_FOUND;
+            case TOPIC_EXISTS -> TOPIC_EXISTS;
+            case TOPIC_QUOTA -> TOPIC_QUOTA;
+            case RECREATE_TOO_SOON -> TOPIC_RECREATE_TOO_SOON;
+            case HAS_SUBSCRIPTIONS -> TOPIC_HAS_SUBSCRIPTIONS;
+            case SUBSCRIPTION_NOT_FOUND -> SUBSCRIPTION_NOT_FOUND;
+            case SUBSCRIPTION_EXISTS -> SUBSCRIPTION_EXISTS;
+            case SUBSCRIPTION_QUOTA -> SUBSCRIPTION_QUOTA;
+            case NO_SUBSCRIPTION -> NO_SUBSCRIPTION;
+            case NO_MATCHING_SUBSCRIPTION -> NO_MATCHING_SUBSCRIPTION;
+            case LACK_ROUTING_KEY -> LACK_ROUTING_KEY;
+            case LACK_BINDING_KEY -> LACK_BINDING_KEY;
+            case MESSAGE_TOO_LARGE -> MESSAGE_TOO_LARGE;
+            case ILLEGAL_ENDPOINT -> ILLEGAL_ENDPOINT;
+            case UNAVAILABLE -> INTERNAL;
         };
     }
 }

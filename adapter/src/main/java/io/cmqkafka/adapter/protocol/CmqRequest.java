@@ -96,6 +96,24 @@ public final class CmqRequest {
         return name;
     }
 
+    /** The {@code topicName} parameter, checked against the name rules (4000/10590). */
+    public String topicName() {
+        String name = string("topicName");
+        if (!Limits.TOPIC_NAME.matcher(name).matches()) {
+            throw CmqError.TOPIC_NAME_FORMAT.exception();
+        }
+        return name;
+    }
+
+    /** The {@code subscriptionName} parameter, checked against the name rules (4000/10580). */
+    public String subscriptionName() {
+        String name = string("subscriptionName");
+        if (!Limits.SUBSCRIPTION_NAME.matcher(name).matches()) {
+            throw CmqError.SUBSCRIPTION_NAME_FORMAT.exception();
+        }
+        return name;
+    }
+
     /** Null when absent; otherwise an integer within {@code p}'s range. */
     public Long optionalLong(IntParam p) {
         String v = params.get(p.name());
@@ -149,6 +167,21 @@ public final class CmqRequest {
      * An array parameter {@code name.n}: n starts at 0 or 1 and is consecutive; 1..16 items, in order of n.
      */
     public List<String> list(String name) {
+        List<String> items = optionalList(name);
+        if (items.isEmpty()) {
+            throw CmqError.MISSING_PARAMETER.exception(name + ".n");
+        }
+        if (items.size() < Limits.MIN_BATCH || items.size() > Limits.MAX_BATCH) {
+            throw CmqError.BATCH_SIZE.exception(name);
+        }
+        return items;
+    }
+
+    /**
+     * An optional array parameter {@code name.n} (n from 0 or 1, consecutive), in order of n; empty when
+     * absent. The caller checks the count against its own limit.
+     */
+    public List<String> optionalList(String name) {
         String prefix = name + ".";
         TreeMap<Integer, String> items = new TreeMap<>();
         for (Map.Entry<String, String> e : params.entrySet()) {
@@ -164,10 +197,7 @@ public final class CmqRequest {
             }
         }
         if (items.isEmpty()) {
-            throw CmqError.MISSING_PARAMETER.exception(prefix + "n");
-        }
-        if (items.size() < Limits.MIN_BATCH || items.size() > Limits.MAX_BATCH) {
-            throw CmqError.BATCH_SIZE.exception(name);
+            return new ArrayList<>();
         }
         int first = items.firstKey();
         if (first > 1 || items.lastKey() - first != items.size() - 1) {

@@ -102,6 +102,34 @@ public final class Limits {
     public static final IntParam LIST_OFFSET = new IntParam("offset", 0, Integer.MAX_VALUE, 0L);
     public static final IntParam LIST_LIMIT = new IntParam("limit", 1, 50, 20L);
 
+    // Topics (cmq-api.md §2.3). Names follow the queue name rules.
+    public static final Pattern TOPIC_NAME = QUEUE_NAME;
+    public static final Pattern SUBSCRIPTION_NAME = QUEUE_NAME;
+    /** Java validates 1024..1 MiB and always sends it; the docs' default is 64 KiB. */
+    public static final IntParam TOPIC_MAX_MSG_SIZE = new IntParam("maxMsgSize", 1024, 1_048_576, 65_536L);
+    /** 1: subscriptions filter by tags; 2: by binding keys. Python may send 0 for "unset": the default. */
+    public static final IntParam FILTER_TYPE = new IntParam("filterType", 0, 2, 1L);
+    public static final int FILTER_TYPE_TAGS = 1;
+    public static final int FILTER_TYPE_ROUTING_KEYS = 2;
+    /** Fixed by CMQ: a topic keeps its messages one day. */
+    public static final int TOPIC_MSG_RETENTION_SECONDS = 86_400;
+    /** msgTag.n of one publish: 4000/10720 beyond; each tag 1..16 characters. */
+    public static final int MAX_MSG_TAGS = 5;
+    public static final int MAX_TAG_CHARS = 16;
+    /** filterTag.n / bindingKey.n of one subscription: 10490 / 10670 (tags), 10680 / 10740 (keys) beyond. */
+    public static final int MAX_FILTER_TAGS = 5;
+    public static final int MAX_BINDING_KEYS = 5;
+    /** routingKey and each bindingKey: UTF-8 bytes, and dots (words - 1): 4000/10691 beyond. */
+    public static final int MAX_ROUTING_KEY_BYTES = 64;
+    public static final int MAX_KEY_DOTS = 15;
+    /** Subscriptions per topic (classic CMQ): 4500/10480 beyond. */
+    public static final int MAX_SUBSCRIPTIONS_PER_TOPIC = 100;
+    /** HTTP endpoint URL: at most 500 characters (4000/10500). */
+    public static final int MAX_ENDPOINT_CHARS = 500;
+    // ListSubscriptionByTopic: offset 0..1000, limit 0..100 (0: the default, as Python sends 0 for unset).
+    public static final IntParam SUBSCRIPTION_LIST_OFFSET = new IntParam("offset", 0, 1000, 0L);
+    public static final IntParam SUBSCRIPTION_LIST_LIMIT = new IntParam("limit", 0, 100, 20L);
+
     /**
      * Client text as it may appear in an error message: at most {@link #MAX_ECHO_CHARS} characters, control
      * characters replaced by '?', so an attacker cannot make the service echo a megabyte or forge log lines.

@@ -38,12 +38,36 @@ class CmqErrorTest {
         assertThat(e.fields()).isEmpty();
     }
 
+    /**
+     * CMQ itself reuses these module numbers between its queue (rewind, dead letter) and topic tables
+     * (cmq-api.md §3.2, §2.1).
+     */
+    private static final Set<Integer> REUSED_BY_CMQ =
+            Set.of(10470, 10660, 10670, 10680, 10700, 10710, 10720, 10730, 10740);
+
     @Test
-    void moduleCodesAreUnique() {
+    void moduleCodesAreUniqueExceptWhereCmqReusesThem() {
         Set<Integer> modules = new HashSet<>();
         for (CmqError e : CmqError.values()) {
-            assertThat(modules.add(e.module())).as(e.name()).isTrue();
+            assertThat(modules.add(e.module()) || REUSED_BY_CMQ.contains(e.module())).as(e.name()).isTrue();
         }
+    }
+
+    @Test
+    void topicMessages() {
+        assertThat(CmqError.TOPIC_NOT_FOUND.message()).isEqualTo("(10600)topic is not existed, or deleted");
+        assertThat(CmqError.TOPIC_EXISTS.message()).isEqualTo("(10550)topic is already existed");
+        assertThat(CmqError.SUBSCRIPTION_EXISTS.message()).isEqualTo("(10470)subscribtion is already existed");
+        assertThat(CmqError.NO_SUBSCRIPTION.code()).isEqualTo(6030);
+        assertThat(CmqError.NO_MATCHING_SUBSCRIPTION.message())
+                .isEqualTo("(10730)no bindingKey or filterTag matches the routingKey or msgTag");
+        assertThat(CmqError.URL_BLANK.code()).isEqualTo(4510);
+    }
+
+    @ParameterizedTest
+    @EnumSource(io.cmqkafka.adapter.topic.TopicException.Kind.class)
+    void everyTopicKindIsMapped(io.cmqkafka.adapter.topic.TopicException.Kind kind) {
+        assertThat(CmqError.of(kind)).isNotNull();
     }
 
     @ParameterizedTest

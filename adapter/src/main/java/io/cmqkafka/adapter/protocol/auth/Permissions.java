@@ -52,6 +52,11 @@ public final class Permissions {
             check(secretId, "queue", request.optionalString(param), rule.queues());
         }
         check(secretId, "topic", request.optionalString("topicName"), rule.topics());
+        // A queue subscription writes into the queue its endpoint names: the key must be allowed that queue.
+        if ("subscribe".equalsIgnoreCase(request.action())
+                && "queue".equalsIgnoreCase(request.optionalString("protocol"))) {
+            check(secretId, "queue", request.optionalString("endpoint"), rule.queues());
+        }
         request.restrictVisibleQueues(name -> matches(name, rule.queues()));
     }
 

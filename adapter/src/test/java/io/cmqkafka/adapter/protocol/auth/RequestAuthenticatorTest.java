@@ -277,6 +277,28 @@ class RequestAuthenticatorTest {
     }
 
     @Test
+    void topicActionsAndQueueSubscriptions() {
+        config.permission("AKIDb", List.of("orders-*"), List.of("send", "manage"));
+        RequestAuthenticator a = auth();
+        a.check(signed("AKIDb", "keyB", "POST", HOST, HOST, now(), "queueName", null, "Action", "PublishMessage", "topicName", "t"));
+        a.check(signed("AKIDb", "keyB", "POST", HOST, HOST, now(), "queueName", null, "Action", "Subscribe", "topicName", "t",
+                "protocol", "queue", "endpoint", "orders-eu"));
+        a.check(signed("AKIDb", "keyB", "POST", HOST, HOST, now(), "queueName", null, "Action", "Subscribe", "topicName", "t",
+                "protocol", "http", "endpoint", "http://hooks/x"));
+        // A queue subscription writes into its queue: the key must be allowed that queue.
+        assertError(() -> a.check(signed("AKIDb", "keyB", "POST", HOST, HOST, now(), "queueName", null, "Action", "subscribe",
+                "topicName", "t", "protocol", "QUEUE", "endpoint", "payments")), 4000,
+                "(10461)no cam authentication: AKIDb may not use queue payments");
+        assertThat(ActionKind.of("PublishMessage")).isEqualTo(ActionKind.SEND);
+        assertThat(ActionKind.of("batchpublishmessage")).isEqualTo(ActionKind.SEND);
+        for (String manage : List.of("CreateTopic", "DeleteTopic", "ListTopic", "GetTopicAttributes",
+                "SetTopicAttributes", "Subscribe", "Unsubscribe", "ListSubscriptionByTopic",
+                "GetSubscriptionAttributes", "SetSubscriptionAttributes", "ClearSUbscriptionFIlterTags")) {
+            assertThat(ActionKind.of(manage)).as(manage).isEqualTo(ActionKind.MANAGE);
+        }
+    }
+
+    @Test
     void permissionPatterns() {
         assertThat(Permissions.glob("orders-*").matcher("orders-").matches()).isTrue();
         assertThat(Permissions.glob("orders-*").matcher("xorders-1").matches()).isFalse();
