@@ -61,13 +61,17 @@ final class MessageFetcher implements AutoCloseable {
         known.add(tp);
         command(() -> {
             assigned.put(tp, d);
-            consumer.assign(new ArrayList<>(assigned.keySet()));
-            consumer.seek(tp, from);
-            d.primeUpTo(consumer.endOffsets(List.of(tp)).get(tp));
+            reassign = true;
+            toPosition.put(tp, from);
         });
     }
 
     private final java.util.Set<TopicPartition> known = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    // Fetcher thread only: the changes of one round of commands, applied together (one assign() and
+    // one endOffsets round trip for all partitions activated at once, instead of one each).
+    private boolean reassign;
+    private final Map<TopicPartition, Long> toPosition = new java.util.LinkedHashMap<>();
 
     boolean isAssigned(TopicPartition tp) {
         return known.contains(tp);
@@ -76,8 +80,9 @@ final class MessageFetcher implements AutoCloseable {
     void unassign(TopicPartition tp) {
         known.remove(tp);
         command(() -> {
+            toPosition.remove(tp);
             if (assigned.remove(tp) != null) {
-                consumer.assign(new ArrayList<>(assigned.keySet()));
+                reassign = true;
             }
         });
     }
@@ -85,13 +90,35 @@ final class MessageFetcher implements AutoCloseable {
     /** Re-reads a partition from {@code from} (after a resync or rewind). */
     void seek(TopicPartition tp, long from) {
         command(() -> {
-            PartitionDispatcher d = assigned.get(tp);
-            if (d != null) {
-                consumer.seek(tp, from);
-                consumer.resume(List.of(tp));
-                d.primeUpTo(consumer.endOffsets(List.of(tp)).get(tp));
+            if (assigned.containsKey(tp)) {
+                toPosition.put(tp, from);
             }
         });
+    }
+
+    /** Applies the assignment changes and seeks that the commands of this round asked for. */
+    private void applyCommands() {
+        if (reassign) {
+            reassign = false;
+            consumer.assign(new ArrayList<>(assigned.keySet()));
+        }
+        if (toPosition.isEmpty()) {
+            return;
+        }
+        List<TopicPartition> tps = new ArrayList<>(toPosition.keySet());
+        for (Map.Entry<TopicPartition, Long> e : toPosition.entrySet()) {
+            consumer.seek(e.getKey(), e.getValue());
+        }
+        consumer.resume(tps);
+        toPosition.clear();
+        Map<TopicPartition, Long> ends = consumer.endOffsets(tps);
+        for (TopicPartition tp : tps) {
+            PartitionDispatcher d = assigned.get(tp);
+            Long end = ends.get(tp);
+            if (d != null && end != null) {
+                d.primeUpTo(end);
+            }
+        }
     }
 
     // No consumer.wakeup(): a WakeupException in the middle of dispatch() would drop fetched
@@ -110,6 +137,7 @@ final class MessageFetcher implements AutoCloseable {
                 while ((r = commands.poll()) != null) {
                     r.run();
                 }
+                applyCommands();
                 if (assigned.isEmpty()) {
                     synchronized (this) {
                         if (commands.isEmpty() && running) {
