@@ -31,7 +31,7 @@ final class Options {
     int httpClients = 2;
     int httpThreads = 2;
 
-    int warmupSeconds = 10;
+    int warmupSeconds = 30;
     int durationSeconds = 20;
     int bodyBytes = 1024;
     int batch = 16;
