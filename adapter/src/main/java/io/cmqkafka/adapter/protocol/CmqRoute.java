@@ -17,7 +17,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The CMQ requests themselves (POST with a form body, GET with a query string, on any path but Quarkus's
- * {@code /q/...}) as a plain Vert.x route, ahead of the JAX-RS endpoint {@link CmqEndpoint}.
+ * {@code /q/...} and the internal {@code /cmq-internal/...}) as a plain Vert.x route, ahead of the JAX-RS endpoint {@link CmqEndpoint}.
  *
  * <p>Why: through RESTEasy a POST body that is not complete when the headers arrive is read with a blocking
  * stream on a worker thread, so every batch request crossed event loop → worker → Kafka thread → event loop,
@@ -32,6 +32,8 @@ public class CmqRoute {
     /** After {@link HttpGuard}, {@link RequestSizeGuard} and Quarkus's body-size route (order -2). */
     static final int ROUTE_ORDER = -1;
     private static final byte[] EMPTY = new byte[0];
+    /** {@code cluster.PeerEndpoint}'s base path is under this. */
+    static final String INTERNAL_PREFIX = "/cmq-internal/";
 
     private final CmqDispatcher dispatcher;
     private final long maxBodyBytes;
@@ -51,7 +53,10 @@ public class CmqRoute {
         HttpServerRequest request = rc.request();
         HttpMethod method = request.method();
         String path = request.path();
-        if (path == null || path.startsWith("/q/") || (method != HttpMethod.POST && method != HttpMethod.GET)) {
+        // Quarkus's /q/... and the instances' internal API (cluster.PeerEndpoint, JAX-RS) are not CMQ requests;
+        // every path under /cmq-internal/ is left to RESTEasy so it resolves exactly as before.
+        if (path == null || path.startsWith("/q/") || path.startsWith(INTERNAL_PREFIX)
+                || (method != HttpMethod.POST && method != HttpMethod.GET)) {
             rc.next();
             return;
         }
