@@ -111,15 +111,31 @@ final class MessageFetcher implements AutoCloseable {
         }
         consumer.resume(tps);
         toPosition.clear();
-        Map<TopicPartition, Long> ends = consumer.endOffsets(tps);
+        Map<TopicPartition, Long> ends;
+        try {
+            ends = consumer.endOffsets(tps, END_OFFSETS_TIMEOUT);
+        } catch (RuntimeException e) {
+            // One partition whose topic is gone (a queue deleted while it was being activated) must not hold
+            // up the others, nor this thread for the consumer's 60 s default: ask one by one, briefly.
+            ends = new HashMap<>();
+            for (TopicPartition tp : tps) {
+                try {
+                    ends.putAll(consumer.endOffsets(List.of(tp), END_OFFSETS_TIMEOUT));
+                } catch (RuntimeException one) {
+                    LOG.debugf("end offset of %s: %s", tp, one.getMessage());
+                }
+            }
+        }
         for (TopicPartition tp : tps) {
             PartitionDispatcher d = assigned.get(tp);
             Long end = ends.get(tp);
-            if (d != null && end != null) {
+            if (d != null && end != null) { // unknown end: the engine stops waiting for priming after 10 s
                 d.primeUpTo(end);
             }
         }
     }
+
+    private static final Duration END_OFFSETS_TIMEOUT = Duration.ofSeconds(2);
 
     // No consumer.wakeup(): a WakeupException in the middle of dispatch() would drop fetched
     // records. Commands wait at most one short poll instead.
