@@ -108,6 +108,7 @@ final class Bench {
         Map<String, Long> k0 = records != null ? records.snapshot() : Map.of();
         long self = ProcessHandle.current().pid();
         double s0 = Procs.cpuSeconds(servicePid);
+        double j0 = Procs.jitCpuSeconds(servicePid);
         double b0 = Procs.cpuSeconds(brokerPid);
         double c0 = Procs.cpuSeconds(self);
         r.loadBefore = Procs.loadAverage();
@@ -119,6 +120,7 @@ final class Bench {
         r.loadAfter = Procs.loadAverage();
         if (servicePid > 0) {
             r.cores.put("service", (Procs.cpuSeconds(servicePid) - s0) / wall);
+            r.serviceJitCores = (Procs.jitCpuSeconds(servicePid) - j0) / wall;
         }
         if (brokerPid > 0) {
             r.cores.put("broker", (Procs.cpuSeconds(brokerPid) - b0) / wall);

@@ -73,6 +73,7 @@ public final class BenchMain {
                         Duration.ofSeconds(120));
                 bootstrap = "127.0.0.1:" + kafkaPort;
                 List<String> jvm = new ArrayList<>(List.of("-Xmx" + o.serviceHeap));
+                jvm.addAll(o.serviceOpts);
                 if (o.jfr) {
                     jvm.add("-XX:StartFlightRecording=filename=" + jfrFile + ",settings=profile,dumponexit=true");
                 }

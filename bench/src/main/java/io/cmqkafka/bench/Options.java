@@ -22,6 +22,7 @@ final class Options {
     String externalService;      // host:port of an already running service (no processes started)
     String externalBootstrap;    // its Kafka, for the raw baseline
     String serviceHeap = "1g";
+    final List<String> serviceOpts = new java.util.ArrayList<>();
     boolean jfr;
     String note = "";
     String secretId = "AKIDbench";
@@ -30,7 +31,7 @@ final class Options {
     int httpClients = 2;
     int httpThreads = 2;
 
-    int warmupSeconds = 10;
+    int warmupSeconds = 30;
     int durationSeconds = 20;
     int bodyBytes = 1024;
     int batch = 16;
@@ -81,6 +82,7 @@ final class Options {
               --work-dir PATH          data and logs of this run (default bench/target/bench-run, wiped first)
               --keep-data              keep the work dir's Kafka data after the run
               --secret-id ID --secret-key KEY --sign-method sha1|sha256
+              --service-opt ARG        an extra JVM argument for the service (repeatable), e.g. -Dsome.prop=1
               --note TEXT              a sentence for the report (e.g. what else ran on the machine)
             """;
 
@@ -120,6 +122,7 @@ final class Options {
                 case "--queues" -> o.queues = Integer.parseInt(args[++i]);
                 case "--service-heap" -> o.serviceHeap = args[++i];
                 case "--jfr" -> o.jfr = true;
+                case "--service-opt" -> o.serviceOpts.add(args[++i]);
                 case "--service" -> o.externalService = args[++i];
                 case "--bootstrap" -> o.externalBootstrap = args[++i];
                 case "--jar" -> o.serviceJar = Path.of(args[++i]);
@@ -165,6 +168,9 @@ final class Options {
                 backlogReferenceMessages, backlogDrainSeconds));
         m.put("many queues", queues + " queues, " + perQueueRate + " msg/s each");
         m.put("service heap", "-Xmx" + serviceHeap);
+        if (!serviceOpts.isEmpty()) {
+            m.put("extra service JVM arguments", String.join(" ", serviceOpts));
+        }
         m.put("signature", signMethod.paramValue() + " (the service accepts any key unless it verifies)");
         m.put("HTTP client", "java.net.http.HttpClient, HTTP/1.1 keep-alive, " + httpClients + " clients x "
                 + httpThreads + " threads");

@@ -26,6 +26,31 @@ final class Procs {
         }
     }
 
+    /** CPU seconds of the process's JIT compiler threads ("C1/C2 CompilerThread..."). */
+    static double jitCpuSeconds(long pid) {
+        if (pid <= 0) {
+            return 0;
+        }
+        double sum = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    if (!Files.readString(t.resolve("comm")).contains("CompilerThre")) {
+                        continue;
+                    }
+                    String stat = Files.readString(t.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    sum += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
+                } catch (Exception e) {
+                    // thread gone
+                }
+            }
+        } catch (Exception e) {
+            return 0;
+        }
+        return sum;
+    }
+
     static long rssBytes(long pid) {
         if (pid <= 0) {
             return 0;

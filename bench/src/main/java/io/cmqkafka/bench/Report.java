@@ -244,6 +244,15 @@ final class Report {
                 x.cores.forEach((k, v) -> c.append(c.length() > 0 ? ", " : "").append(k).append(' ')
                         .append(String.format("%.2f", v)));
                 md.append("| CPU (cores busy, of 2) | ").append(c).append(" |\n");
+                Double svc = x.cores.get("service");
+                if (svc != null && !Double.isNaN(x.serviceJitCores)) {
+                    md.append(String.format("| service CPU: JIT compiler threads / the rest | %.2f / %.2f cores", x.serviceJitCores,
+                            svc - x.serviceJitCores));
+                    if (x.rate > 0) {
+                        md.append(String.format(" (the rest: %.0f µs per message)", (svc - x.serviceJitCores) / x.rate * 1e6));
+                    }
+                    md.append(" |\n");
+                }
             }
             md.append("| load average before → after | ").append(x.loadBefore).append(" → ").append(x.loadAfter)
                     .append(" |\n");

@@ -23,6 +23,8 @@ final class Result {
     double startT;
     double endT;
     final Map<String, Double> cores = new LinkedHashMap<>();
+    /** Of the service's cores, those its JIT compiler threads used (a cold JVM compiles for minutes). */
+    double serviceJitCores = Double.NaN;
     /** Kafka log offsets added during the scenario, per kind of topic. */
     final Map<String, Long> kafkaRecords = new LinkedHashMap<>();
     String loadBefore = "";

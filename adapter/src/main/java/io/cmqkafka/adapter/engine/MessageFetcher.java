@@ -64,14 +64,21 @@ final class MessageFetcher implements AutoCloseable {
         known.add(tp);
         command(() -> {
             assigned.put(tp, d);
-            consumer.assign(new ArrayList<>(assigned.keySet()));
-            consumer.seek(tp, from);
-            d.seeked(seekToken);
-            d.primeUpTo(consumer.endOffsets(List.of(tp)).get(tp));
+            reassign = true;
+            toPosition.put(tp, new Seek(from, seekToken));
         });
     }
 
     private final java.util.Set<TopicPartition> known = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    // Fetcher thread only: the changes of one round of commands, applied together (one assign() and
+    // one endOffsets round trip for all partitions activated at once, instead of one each).
+    private boolean reassign;
+    private final Map<TopicPartition, Seek> toPosition = new java.util.LinkedHashMap<>();
+
+    /** Where a partition is to be read from, and the token its dispatcher waits for. */
+    private record Seek(long from, long token) {
+    }
 
     boolean isAssigned(TopicPartition tp) {
         return known.contains(tp);
@@ -80,8 +87,9 @@ final class MessageFetcher implements AutoCloseable {
     void unassign(TopicPartition tp) {
         known.remove(tp);
         command(() -> {
+            toPosition.remove(tp);
             if (assigned.remove(tp) != null) {
-                consumer.assign(new ArrayList<>(assigned.keySet()));
+                reassign = true;
             }
         });
     }
@@ -92,15 +100,56 @@ final class MessageFetcher implements AutoCloseable {
      */
     void seek(TopicPartition tp, long from, long seekToken) {
         command(() -> {
-            PartitionDispatcher d = assigned.get(tp);
-            if (d != null) {
-                consumer.seek(tp, from);
-                consumer.resume(List.of(tp));
-                d.seeked(seekToken);
-                d.primeUpTo(consumer.endOffsets(List.of(tp)).get(tp));
+            if (assigned.containsKey(tp)) {
+                toPosition.put(tp, new Seek(from, seekToken));
             }
         });
     }
+
+    /** Applies the assignment changes and seeks that the commands of this round asked for. */
+    private void applyCommands() {
+        if (reassign) {
+            reassign = false;
+            consumer.assign(new ArrayList<>(assigned.keySet()));
+        }
+        if (toPosition.isEmpty()) {
+            return;
+        }
+        List<TopicPartition> tps = new ArrayList<>(toPosition.keySet());
+        for (Map.Entry<TopicPartition, Seek> e : toPosition.entrySet()) {
+            consumer.seek(e.getKey(), e.getValue().from());
+            PartitionDispatcher d = assigned.get(e.getKey());
+            if (d != null) {
+                d.seeked(e.getValue().token()); // seek() drops what was fetched from the old position
+            }
+        }
+        consumer.resume(tps);
+        toPosition.clear();
+        Map<TopicPartition, Long> ends;
+        try {
+            ends = consumer.endOffsets(tps, END_OFFSETS_TIMEOUT);
+        } catch (RuntimeException e) {
+            // One partition whose topic is gone (a queue deleted while it was being activated) must not hold
+            // up the others, nor this thread for the consumer's 60 s default: ask one by one, briefly.
+            ends = new HashMap<>();
+            for (TopicPartition tp : tps) {
+                try {
+                    ends.putAll(consumer.endOffsets(List.of(tp), END_OFFSETS_TIMEOUT));
+                } catch (RuntimeException one) {
+                    LOG.debugf("end offset of %s: %s", tp, one.getMessage());
+                }
+            }
+        }
+        for (TopicPartition tp : tps) {
+            PartitionDispatcher d = assigned.get(tp);
+            Long end = ends.get(tp);
+            if (d != null && end != null) { // unknown end: the engine stops waiting for priming after 10 s
+                d.primeUpTo(end);
+            }
+        }
+    }
+
+    private static final Duration END_OFFSETS_TIMEOUT = Duration.ofSeconds(2);
 
     // No consumer.wakeup(): a WakeupException in the middle of dispatch() would drop fetched
     // records. Commands wait at most one short poll instead.
@@ -118,6 +167,7 @@ final class MessageFetcher implements AutoCloseable {
                 while ((r = commands.poll()) != null) {
                     r.run();
                 }
+                applyCommands();
                 if (assigned.isEmpty()) {
                     synchronized (this) {
                         if (commands.isEmpty() && running) {

@@ -62,11 +62,17 @@ public class CmqDispatcher {
         }
         String action = params.get(CmqRequest.ACTION);
         String clientRequestId = params.get("clientRequestId");
-        return result
-                .handle((fields, failure) -> failure == null
-                        ? CmqResponse.success(fields)
-                        : CmqResponse.error(toCmq(failure, action, requestId)))
-                .thenApply(response -> response.toJson(requestId, clientRequestId));
+        java.util.function.BiFunction<Map<String, Object>, Throwable, byte[]> reply = (fields, failure) ->
+                (failure == null ? CmqResponse.success(fields) : CmqResponse.error(toCmq(failure, action, requestId)))
+                        .toJson(requestId, clientRequestId);
+        // An answer that is not ready yet completes on a Kafka client thread (the producer's I/O thread);
+        // build the JSON back on the request's own event loop, which writes the response anyway, so the
+        // Kafka thread goes straight back to its network work.
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        if (context == null || result.toCompletableFuture().isDone()) {
+            return result.handle(reply);
+        }
+        return result.handleAsync(reply, task -> context.runOnContext(v -> task.run()));
     }
 
     /** Maps any failure to a CMQ error; unexpected ones are logged here, once. */

@@ -1,6 +1,8 @@
 package io.cmqkafka.adapter.protocol;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import java.io.IOException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +17,9 @@ import java.util.Map;
 public final class CmqResponse {
 
     public static final String CONTENT_TYPE = "application/json; charset=utf-8";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .disable(com.fasterxml.jackson.databind.SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
+    private static final java.util.regex.Pattern CLIENT_REQUEST_ID = java.util.regex.Pattern.compile("[0-9]{1,20}");
 
     private final int code;
     private final String message;
@@ -60,19 +64,33 @@ public final class CmqResponse {
      * The JSON body. {@code clientRequestId} (TDMQ Go SDK) is echoed as a number when it is one.
      */
     public byte[] toJson(String requestId, String clientRequestId) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("code", code);
-        body.put("message", message);
-        body.put("requestId", requestId);
-        if (clientRequestId != null && clientRequestId.matches("[0-9]{1,20}")) {
-            body.put("clientRequestId", new BigInteger(clientRequestId));
-        }
-        fields.forEach(body::putIfAbsent);
-        try {
-            return JSON.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) { // a handler put something Jackson can't write: a bug
+        // Streamed straight into the generator (no envelope map); same members, order and encoding as
+        // serialising the map {code, message, requestId, [clientRequestId], fields not already present}.
+        ByteArrayBuilder buf = new ByteArrayBuilder(512);
+        try (JsonGenerator g = JSON.getFactory().createGenerator(buf)) {
+            g.writeStartObject();
+            g.writeNumberField("code", code);
+            g.writeStringField("message", message);
+            g.writeStringField("requestId", requestId);
+            boolean echo = clientRequestId != null && CLIENT_REQUEST_ID.matcher(clientRequestId).matches();
+            if (echo) {
+                g.writeFieldName("clientRequestId");
+                g.writeNumber(new BigInteger(clientRequestId));
+            }
+            for (Map.Entry<String, Object> e : fields.entrySet()) {
+                String k = e.getKey();
+                if (k.equals("code") || k.equals("message") || k.equals("requestId")
+                        || (echo && k.equals("clientRequestId"))) {
+                    continue; // the envelope's own members win, as with putIfAbsent
+                }
+                g.writeFieldName(k);
+                JSON.writeValue(g, e.getValue());
+            }
+            g.writeEndObject();
+        } catch (IOException e) { // a handler put something Jackson can't write: a bug
             return ("{\"code\":" + CmqError.INTERNAL.code() + ",\"message\":\"" + CmqError.INTERNAL.message()
                     + "\",\"requestId\":\"" + requestId + "\"}").getBytes(StandardCharsets.UTF_8);
         }
+        return buf.toByteArray();
     }
 }

@@ -7,7 +7,6 @@ import io.cmqkafka.adapter.engine.QueueService;
 import io.cmqkafka.adapter.engine.ReceivedMessage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -156,12 +155,35 @@ public class MessageActions implements ActionFamily {
 
     /** Non-empty and at most 1 MiB of UTF-8; returns the byte count. */
     private static int checkBody(String body) {
-        int bytes = body.getBytes(StandardCharsets.UTF_8).length;
+        int bytes = utf8Length(body);
         if (bytes < Limits.MIN_MSG_BODY_BYTES) {
             throw CmqError.EMPTY_MESSAGE_BODY.exception();
         }
         if (bytes > Limits.MAX_MSG_BODY_BYTES) {
             throw CmqError.MESSAGE_TOO_LARGE.exception();
+        }
+        return bytes;
+    }
+
+    /** {@code s.getBytes(UTF_8).length} without the copy (a lone surrogate becomes '?', one byte). */
+    static int utf8Length(String s) {
+        int n = s.length();
+        int bytes = n;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                continue;
+            }
+            if (c < 0x800) {
+                bytes += 1;
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 2; // 4 bytes for the two chars
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                continue; // unpaired: encoded as '?'
+            } else {
+                bytes += 2;
+            }
         }
         return bytes;
     }

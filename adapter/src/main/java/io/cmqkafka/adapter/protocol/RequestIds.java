@@ -16,6 +16,18 @@ public final class RequestIds {
     }
 
     public static String next() {
-        return PREFIX + String.format("%012d", COUNTER.incrementAndGet() % 1_000_000_000_000L);
+        // Same text as PREFIX + String.format("%012d", n), without the Formatter (a few % of a request's CPU).
+        long n = COUNTER.incrementAndGet() % 1_000_000_000_000L;
+        char[] c = new char[18];
+        long p = PREFIX;
+        for (int i = 5; i >= 0; i--) {
+            c[i] = (char) ('0' + p % 10);
+            p /= 10;
+        }
+        for (int i = 17; i >= 6; i--) {
+            c[i] = (char) ('0' + n % 10);
+            n /= 10;
+        }
+        return new String(c);
     }
 }

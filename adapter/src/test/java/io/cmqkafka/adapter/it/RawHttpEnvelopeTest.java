@@ -269,4 +269,15 @@ class RawHttpEnvelopeTest {
         assertThat((long) attrs.integer("minMsgTime")).isBetween(brokerBefore - 2, brokerSeconds() + 1);
         cmq.call("DeleteQueue", "queueName", q).ok();
     }
+
+    /** The instances' internal API is not taken by the CMQ route: without the cluster token it answers 403. */
+    @Test
+    void internalPeerPathIsNotACmqRequest() throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(url.toURI().resolve("/cmq-internal/v1/receive"))
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
+    }
 }
