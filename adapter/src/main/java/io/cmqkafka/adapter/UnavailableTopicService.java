@@ -33,7 +33,8 @@ final class UnavailableTopicService implements TopicService {
     }
 
     @Override
-    public Page<TopicRecord> listTopics(String searchWord, int offset, int limit) {
+    public Page<TopicRecord> listTopics(String searchWord, java.util.function.Predicate<String> visible, int offset,
+            int limit) {
         throw unavailable();
     }
 

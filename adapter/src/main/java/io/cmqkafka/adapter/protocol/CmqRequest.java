@@ -82,6 +82,17 @@ public final class CmqRequest {
         this.visibleQueues = visible;
     }
 
+    /** Topic names the caller's key may see in lists (null: all); set by the authenticator. */
+    private java.util.function.Predicate<String> visibleTopics;
+
+    public java.util.function.Predicate<String> visibleTopics() {
+        return visibleTopics;
+    }
+
+    public void restrictVisibleTopics(java.util.function.Predicate<String> visible) {
+        this.visibleTopics = visible;
+    }
+
     /** The {@code queueName} parameter, checked against the name rules. */
     public String queueName() {
         return queueName("queueName");

@@ -56,7 +56,7 @@ public class TopicActions implements ActionFamily {
     CompletionStage<Map<String, Object>> listTopic(CmqRequest r) {
         String searchWord = r.optionalString("searchWord");
         TopicService.Page<TopicRecord> page = topics.listTopics(searchWord == null || searchWord.isEmpty()
-                ? null : searchWord, r.intOrDefault(Limits.LIST_OFFSET), r.intOrDefault(Limits.LIST_LIMIT));
+                ? null : searchWord, r.visibleTopics(), r.intOrDefault(Limits.LIST_OFFSET), r.intOrDefault(Limits.LIST_LIMIT));
         List<Map<String, Object>> list = page.items().stream()
                 .map(t -> fields("topicId", t.topicId(), "topicName", t.name()))
                 .toList();

@@ -267,10 +267,12 @@ public final class TopicEngine implements TopicService, AutoCloseable {
     }
 
     @Override
-    public Page<TopicRecord> listTopics(String searchWord, int offset, int limit) {
+    public Page<TopicRecord> listTopics(String searchWord, java.util.function.Predicate<String> visible, int offset,
+            int limit) {
         String w = searchWord == null ? "" : searchWord.toLowerCase(Locale.ROOT);
         List<TopicRecord> all = metadata.<TopicRecord>all(TOPIC_PREFIX).values().stream()
                 .filter(t -> t.name().toLowerCase(Locale.ROOT).contains(w))
+                .filter(t -> visible == null || visible.test(t.name()))
                 .sorted(Comparator.comparing(t -> t.name().toLowerCase(Locale.ROOT)))
                 .toList();
         return new Page<>(all.size(), all.stream().skip(offset).limit(limit).toList());

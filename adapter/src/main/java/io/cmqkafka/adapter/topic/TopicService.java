@@ -33,7 +33,8 @@ public interface TopicService {
 
     CompletionStage<Void> deleteTopic(String name);
 
-    Page<TopicRecord> listTopics(String searchWord, int offset, int limit);
+    Page<TopicRecord> listTopics(String searchWord, java.util.function.Predicate<String> visible, int offset,
+            int limit);
 
     CompletionStage<TopicAttributes> getTopicAttributes(String name);
 

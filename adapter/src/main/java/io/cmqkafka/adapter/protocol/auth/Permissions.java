@@ -58,6 +58,7 @@ public final class Permissions {
             check(secretId, "queue", request.optionalString("endpoint"), rule.queues());
         }
         request.restrictVisibleQueues(name -> matches(name, rule.queues()));
+        request.restrictVisibleTopics(name -> matches(name, rule.topics()));
     }
 
     private static final List<String> QUEUE_PARAMS = List.of("queueName", "deadLetterQueueName", "targetQueueName");

@@ -274,6 +274,7 @@ class RequestAuthenticatorTest {
         a.check(list);
         assertThat(list.visibleQueues().test("orders-1")).isTrue();
         assertThat(list.visibleQueues().test("payments")).as("lists show only the key's queues").isFalse();
+        assertThat(list.visibleTopics().test("anything")).as("no topic patterns: every topic").isTrue();
     }
 
     @Test
