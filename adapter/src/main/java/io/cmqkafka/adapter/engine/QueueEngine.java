@@ -1118,6 +1118,12 @@ public final class QueueEngine implements QueueService, AutoCloseable {
         });
     }
 
+    /** Whether {@code rec} is still the queue of its name (not deleted, not re-created since). */
+    private boolean isCurrent(QueueRecord rec) {
+        QueueRecord now = metadata.queue(rec.name());
+        return now != null && now.queueId().equals(rec.queueId());
+    }
+
     private CompletableFuture<ActiveQueue> activate(QueueRecord rec) {
         ActiveQueue aq = activeQueue(rec);
         aq.rules = rulesOf(rec);
@@ -1162,6 +1168,13 @@ public final class QueueEngine implements QueueService, AutoCloseable {
                     });
                 })
                 .thenCompose(start -> {
+                    if (!isCurrent(rec)) {
+                        // Deleted while loading (a send or peer call raced the delete): never start
+                        // fetching a topic that is going away, the fetcher would ask for it forever.
+                        d.deactivate();
+                        active.remove(rec.queueId());
+                        throw new QueueException(Kind.QUEUE_NOT_FOUND, "queue " + rec.name() + " was deleted");
+                    }
                     fetchFrom(rec, d, start);
                     // Serve once the window holds the backlog (or is full), so the first receive
                     // after a start sees what is waiting; never wait long for it.
