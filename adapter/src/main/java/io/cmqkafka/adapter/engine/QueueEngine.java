@@ -1017,7 +1017,9 @@ public final class QueueEngine implements QueueService, AutoCloseable {
                 if (aq == null) {
                     continue;
                 }
-                aq.rules = rulesOf(rec);
+                // Also retries loading partitions whose load failed (say, a slow barrier after a
+                // restart), so a queue nobody calls still moves its dead letters.
+                activate(rec);
                 for (PartitionDispatcher d : aq.partitions) {
                     d.sweep(now, aq.rules);
                 }
