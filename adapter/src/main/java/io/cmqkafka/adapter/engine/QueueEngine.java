@@ -5,6 +5,8 @@ import io.cmqkafka.adapter.engine.QueueException.Kind;
 import io.cmqkafka.lease.LeaseEvent;
 import io.cmqkafka.lease.LeaseStore;
 import io.cmqkafka.lease.QueuePartition;
+import static io.cmqkafka.adapter.engine.Failures.unwrap;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -1287,12 +1289,6 @@ public final class QueueEngine implements QueueService, AutoCloseable {
         return failed(Kind.QUEUE_NOT_FOUND, "queue " + name + " does not exist");
     }
 
-    private static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
-    }
 
     private static RuntimeException unavailable(String what, Throwable ex) {
         Throwable cause = unwrap(ex);

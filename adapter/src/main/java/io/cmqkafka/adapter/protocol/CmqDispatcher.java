@@ -7,9 +7,7 @@ import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import org.jboss.logging.Logger;
 
 /**
@@ -77,10 +75,7 @@ public class CmqDispatcher {
 
     /** Maps any failure to a CMQ error; unexpected ones are logged here, once. */
     public static CmqException toCmq(Throwable failure, String action, String requestId) {
-        Throwable t = failure;
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
+        Throwable t = io.cmqkafka.adapter.engine.Failures.unwrap(failure);
         if (t instanceof CmqException e) {
             return e;
         }

@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
@@ -147,18 +146,7 @@ final class HttpPushWorker extends SubscriptionWorker {
             return;
         }
         lastCommitMillis = t;
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (Map.Entry<TopicPartition, Long> e : nextToRead.entrySet()) {
-            TreeMap<Long, Slot> slots = window.get(e.getKey());
-            long at = slots == null || slots.isEmpty() ? e.getValue() : slots.firstKey();
-            if (!Long.valueOf(at).equals(committed.get(e.getKey()))) {
-                offsets.put(e.getKey(), new OffsetAndMetadata(at));
-            }
-        }
-        if (!offsets.isEmpty()) {
-            consumer.commitSync(offsets);
-            offsets.forEach((tp, o) -> committed.put(tp, o.offset()));
-        }
+        Commits.commitLowestOpen(consumer, nextToRead, window, committed);
     }
 
     private void forget(Collection<TopicPartition> partitions) {

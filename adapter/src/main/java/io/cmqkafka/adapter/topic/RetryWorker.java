@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -185,18 +184,7 @@ final class RetryWorker implements Runnable, AutoCloseable {
 
     /** Commits, per partition, the lowest offset not finished (or everything read). */
     private void commit() {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (Map.Entry<TopicPartition, Long> e : nextToRead.entrySet()) {
-            TreeMap<Long, Pending> m = open.get(e.getKey());
-            long at = m == null || m.isEmpty() ? e.getValue() : m.firstKey();
-            if (!Long.valueOf(at).equals(committed.get(e.getKey()))) {
-                offsets.put(e.getKey(), new OffsetAndMetadata(at));
-            }
-        }
-        if (!offsets.isEmpty()) {
-            consumer.commitSync(offsets);
-            offsets.forEach((tp, o) -> committed.put(tp, o.offset()));
-        }
+        Commits.commitLowestOpen(consumer, nextToRead, open, committed);
     }
 
     private void forget(Collection<TopicPartition> partitions) {

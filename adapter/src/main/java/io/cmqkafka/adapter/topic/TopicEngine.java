@@ -9,6 +9,8 @@ import io.cmqkafka.adapter.engine.QueueRecord;
 import io.cmqkafka.adapter.topic.TopicException.Kind;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import static io.cmqkafka.adapter.engine.Failures.unwrap;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -18,7 +20,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -556,12 +557,6 @@ public final class TopicEngine implements TopicService, AutoCloseable {
         return failed(Kind.TOPIC_NOT_FOUND, "topic " + name + " does not exist");
     }
 
-    static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
-    }
 
     static RuntimeException unavailable(String what, Throwable ex) {
         Throwable cause = unwrap(ex);
