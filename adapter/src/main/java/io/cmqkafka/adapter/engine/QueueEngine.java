@@ -1019,9 +1019,7 @@ public final class QueueEngine implements QueueService, AutoCloseable {
                 if (aq == null) {
                     continue;
                 }
-                // Also retries loading partitions whose load failed (say, a slow barrier after a
-                // restart), so a queue nobody calls still moves its dead letters.
-                activate(rec);
+                aq.rules = rulesOf(rec);
                 for (PartitionDispatcher d : aq.partitions) {
                     d.sweep(now, aq.rules);
                 }
