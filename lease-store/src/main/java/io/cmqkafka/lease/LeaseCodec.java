@@ -31,13 +31,30 @@ public final class LeaseCodec {
     private static final byte SKIPPED = 9;
     private static final byte CLAIMED = 10;
     private static final byte EXPIRED = 11;
+    private static final byte BATCH = 12;
+    /** Largest encoding of one event that is not a batch. */
+    private static final int EVENT_BYTES = 40;
 
     private LeaseCodec() {
     }
 
     public static byte[] encode(LeaseEvent event) {
-        ByteBuffer b = ByteBuffer.allocate(40).put(VERSION);
-        if (event instanceof Leased e) {
+        int size = event instanceof LeaseEvent.Batch batch ? 4 + batch.events().size() * EVENT_BYTES : EVENT_BYTES;
+        ByteBuffer b = ByteBuffer.allocate(size).put(VERSION);
+        put(b, event);
+        byte[] out = new byte[b.position()];
+        b.flip().get(out);
+        return out;
+    }
+
+    /** A batch: its type, the count, then each event as it is encoded alone (without the version). */
+    private static void put(ByteBuffer b, LeaseEvent event) {
+        if (event instanceof LeaseEvent.Batch batch) {
+            b.put(BATCH).putShort((short) batch.events().size());
+            for (LeaseEvent e : batch.events()) {
+                put(b, e);
+            }
+        } else if (event instanceof Leased e) {
             b.put(LEASED).putLong(e.offset()).putInt(e.epoch()).putInt(e.dequeueCount()).putLong(e.visibleAt()).putLong(e.at());
         } else if (event instanceof Deleted e) {
             b.put(DELETED).putLong(e.offset()).putInt(e.epoch()).putInt(e.dequeueCount()).putLong(e.at());
@@ -62,16 +79,25 @@ public final class LeaseCodec {
         } else {
             throw new IllegalArgumentException("unknown lease event " + event);
         }
-        byte[] out = new byte[b.position()];
-        b.flip().get(out);
-        return out;
     }
 
     public static LeaseEvent decodeEvent(byte[] bytes) {
         ByteBuffer b = ByteBuffer.wrap(bytes);
         checkVersion(b.get());
+        return get(b);
+    }
+
+    private static LeaseEvent get(ByteBuffer b) {
         byte type = b.get();
         return switch (type) {
+            case BATCH -> {
+                int n = b.getShort();
+                java.util.List<LeaseEvent> events = new java.util.ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    events.add(get(b));
+                }
+                yield new LeaseEvent.Batch(events);
+            }
             case LEASED -> new Leased(b.getLong(), b.getInt(), b.getInt(), b.getLong(), b.getLong());
             case DELETED -> new Deleted(b.getLong(), b.getInt(), b.getInt(), b.getLong());
             case VISIBILITY -> new VisibilityChanged(b.getLong(), b.getInt(), b.getInt(), b.getLong(), b.getLong());

@@ -41,6 +41,21 @@ public sealed interface LeaseEvent {
     /** A dispatcher took the partition over; events of earlier owners are ignored from now on. */
     record Claimed(long ownerEpoch) implements LeaseEvent { }
 
+    /**
+     * Several events of one partition decided together (one receive or delete request), in order:
+     * one record in the log instead of one each. Never nested, never holds a {@link Barrier}.
+     */
+    record Batch(java.util.List<LeaseEvent> events) implements LeaseEvent {
+        public Batch {
+            events = java.util.List.copyOf(events);
+            for (LeaseEvent e : events) {
+                if (e instanceof Batch || e instanceof Barrier) {
+                    throw new IllegalArgumentException("a batch cannot hold " + e);
+                }
+            }
+        }
+    }
+
     /** No state change; lets a new owner wait until the store has applied everything before it. */
     record Barrier(long token) implements LeaseEvent { }
 }

@@ -51,9 +51,18 @@ public final class LeaseRules {
         return new Leased(offset, t.head().epoch(), count, visibleAt, now);
     }
 
-    /** Applies one event; returns false (and changes nothing) if it breaks a rule. */
+    /**
+     * Applies one event; returns false (and changes nothing) if it breaks a rule. A batch applies
+     * each of its events in turn, each on its own (true if any applied).
+     */
     public static boolean apply(LeaseTable t, LeaseEvent event) {
-        if (event instanceof Leased e) {
+        if (event instanceof LeaseEvent.Batch batch) {
+            boolean any = false;
+            for (LeaseEvent e : batch.events()) {
+                any |= apply(t, e);
+            }
+            return any;
+        } else if (event instanceof Leased e) {
             return lease(t, e);
         } else if (event instanceof Deleted e) {
             return finish(t, e.offset(), e.epoch(), e.dequeueCount(), e.at(), State.DELETED);

@@ -127,6 +127,9 @@ public final class LeaseStore implements AutoCloseable {
         // gain on the shared benchmark machine (issue 7), so the default stays; the property is for trials.
         s.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Integer.getInteger("lease-store.commit-interval-ms", 100));
         s.put(StreamsConfig.consumerPrefix("max.poll.records"), 2000);
+        // The record cache of the two lease stores (shared by the stream threads of the instance).
+        s.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG,
+                Long.getLong("lease-store.cache-max-bytes", 32L * 1024 * 1024));
         // A killed instance's shards move after this long (the default is 45 s).
         s.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 6000);
         s.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 1500);
@@ -241,6 +244,17 @@ public final class LeaseStore implements AutoCloseable {
                     }
                 });
         return done;
+    }
+
+    /**
+     * Appends events of one dispatcher decided together, as one record (a {@link LeaseEvent.Batch}
+     * when there are several); completes when Kafka has acknowledged it.
+     */
+    public CompletableFuture<Void> appendAll(QueuePartition qp, List<? extends LeaseEvent> events, long ownerEpoch) {
+        if (events.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return append(qp, events.size() == 1 ? events.get(0) : new LeaseEvent.Batch(List.copyOf(events)), ownerEpoch);
     }
 
     /** Completes once the store has applied every event appended to {@code qp}'s shard before now. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cmqkafka.lease.LeaseEvent.Deleted;
 import io.cmqkafka.lease.LeaseEvent.Leased;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The lease rules on the in-memory table, with explicit times (no clock, no sleeping). */
@@ -137,7 +138,38 @@ class LeaseRulesTest {
         for (LeaseEvent e : all) {
             assertThat(LeaseCodec.decodeEvent(LeaseCodec.encode(e))).isEqualTo(e);
         }
+        List<LeaseEvent> batchable = java.util.Arrays.stream(all).filter(e -> !(e instanceof LeaseEvent.Barrier)).toList();
+        LeaseEvent.Batch batch = new LeaseEvent.Batch(batchable);
+        assertThat(LeaseCodec.decodeEvent(LeaseCodec.encode(batch))).isEqualTo(batch);
+        assertThat(LeaseCodec.decodeEvent(LeaseCodec.encode(new LeaseEvent.Batch(List.of())))).isEqualTo(
+                new LeaseEvent.Batch(List.of()));
         MessageLease l = new MessageLease(MessageLease.State.LEASED, 1, 2, 3, 4);
         assertThat(LeaseCodec.decodeLease(LeaseCodec.encode(l))).isEqualTo(l);
+    }
+
+    @Test
+    void aBatchAppliesEachEventOnItsOwn() {
+        // Leases of one receive, in one record: the refused one (offset 0 held) changes nothing,
+        // the others apply, as if they came one by one.
+        lease(0, 0, 10_000);
+        LeaseEvent.Batch receive = new LeaseEvent.Batch(List.of(new Leased(0, 0, 2, 20_000, 1),
+                new Leased(1, 0, 1, 20_000, 1), new Leased(2, 0, 1, 20_000, 1)));
+        assertThat(LeaseRules.apply(t, receive)).isTrue();
+        assertThat(t.get(0).dequeueCount()).isEqualTo(1);
+        assertThat(LeaseRules.isDeliverable(t, 1, 2)).isFalse();
+        assertThat(LeaseRules.isDeliverable(t, 2, 2)).isFalse();
+        // Nothing in a batch applies: false, nothing changed.
+        assertThat(LeaseRules.apply(t, new LeaseEvent.Batch(List.of(new Deleted(1, 0, 9, 3))))).isFalse();
+        assertThat(LeaseRules.apply(t, new LeaseEvent.Batch(List.of(new Deleted(0, 0, 1, 3), new Deleted(1, 0, 1, 3),
+                new Deleted(2, 0, 1, 3))))).isTrue();
+        assertThat(t.head().lowWatermark()).isEqualTo(3);
+    }
+
+    @Test
+    void aBatchNeverNestsNorHoldsABarrier() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new LeaseEvent.Batch(List.of(new LeaseEvent.Barrier(1))))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new LeaseEvent.Batch(
+                List.of(new LeaseEvent.Batch(List.of())))).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -191,4 +191,20 @@ class LeaseTopologyTest {
         pipe(new Deleted(2, 0, 1, t0 + 21_000)); // its holder's handle still works
         assertThat(storedLease(2).state()).isEqualTo(MessageLease.State.DELETED);
     }
+
+    @Test
+    void batchesApplyInTheStoreAndFollowTheOwnerEpoch() {
+        long t0 = now();
+        pipeAs(1, new LeaseEvent.Claimed(1));
+        pipeAs(1, new LeaseEvent.Batch(List.of(new Leased(0, 0, 1, t0 + 30_000, t0), new Leased(1, 0, 1, t0 + 30_000, t0),
+                new Leased(2, 0, 1, t0 + 30_000, t0))));
+        assertThat(storedLease(2).isHeldAt(t0 + 1)).isTrue();
+        pipeAs(1, new LeaseEvent.Batch(List.of(new Deleted(0, 0, 1, t0 + 1), new Deleted(1, 0, 1, t0 + 1))));
+        assertThat(storedHead().lowWatermark()).isEqualTo(2);
+        pipeAs(2, new LeaseEvent.Claimed(2));
+        pipeAs(1, new LeaseEvent.Batch(List.of(new Deleted(2, 0, 1, t0 + 2)))); // the old owner: ignored
+        assertThat(storedLease(2).state()).isEqualTo(MessageLease.State.LEASED);
+        pipeAs(2, new LeaseEvent.Batch(List.of(new Deleted(2, 0, 1, t0 + 3))));
+        assertThat(storedHead().lowWatermark()).isEqualTo(3);
+    }
 }

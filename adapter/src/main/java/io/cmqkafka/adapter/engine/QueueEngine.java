@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -64,6 +65,12 @@ public final class QueueEngine implements QueueService, AutoCloseable {
     private final LeaseStore leases;
     private final MessageFetcher fetcher;
     private final ScheduledExecutorService timers;
+    /**
+     * Reads lease state out of the store when a partition is taken over. Loads can take long (a
+     * large store, a slow barrier after a restart), so they never run on {@link #timers}, which
+     * answers long polls when they time out.
+     */
+    private final java.util.concurrent.ExecutorService loader;
     private final Map<String, ActiveQueue> active = new ConcurrentHashMap<>();
     private final PeerClient peers;
     private final String selfUrl;
@@ -112,6 +119,11 @@ public final class QueueEngine implements QueueService, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.loader = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "cmq-engine-loader");
+            t.setDaemon(true);
+            return t;
+        });
         this.fetcher = new MessageFetcher(settings.bootstrapServers(), settings.topicPrefix() + "fetcher",
                 this::onFetched);
         // Messages that reach a dead-letter limit or outlive retention leave without waiting for a receive.
@@ -126,7 +138,7 @@ public final class QueueEngine implements QueueService, AutoCloseable {
             public void onShardActive(int shard) {
                 // Take over the partitions of queues in use right away (off the stream thread: the
                 // barrier needs it), so a failover does not wait for the next receive.
-                timers.execute(() -> {
+                loader.execute(() -> {
                     for (QueueRecord rec : metadata.queues()) {
                         ActiveQueue aq = active.get(rec.queueId());
                         if (aq != null) {
@@ -560,10 +572,17 @@ public final class QueueEngine implements QueueService, AutoCloseable {
     /** Appends the lease events; the receive is answered only once Kafka has them. */
     private CompletableFuture<List<ReceivedMessage>> confirm(QueueRecord rec, ActiveQueue aq,
             List<PartitionDispatcher.Grant> grants) {
-        List<CompletableFuture<Void>> acks = new ArrayList<>(grants.size());
+        // One lease-log record per partition: the grants of one partition come from one take,
+        // under one owner epoch.
+        Map<Integer, List<LeaseEvent>> perPartition = new java.util.TreeMap<>();
+        Map<Integer, Long> epochs = new java.util.HashMap<>();
         for (PartitionDispatcher.Grant g : grants) {
-            PartitionDispatcher d = aq.partitions[g.partition()];
-            acks.add(leases.append(d.qp, g.lease(), g.ownerEpoch()));
+            perPartition.computeIfAbsent(g.partition(), k -> new ArrayList<>()).add(g.lease());
+            epochs.put(g.partition(), g.ownerEpoch());
+        }
+        List<CompletableFuture<Void>> acks = new ArrayList<>(perPartition.size());
+        for (Map.Entry<Integer, List<LeaseEvent>> e : perPartition.entrySet()) {
+            acks.add(leases.appendAll(aq.partitions[e.getKey()].qp, e.getValue(), epochs.get(e.getKey())));
         }
         return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).handle((v, ex) -> {
             if (ex != null) {
@@ -597,42 +616,66 @@ public final class QueueEngine implements QueueService, AutoCloseable {
     }
 
     /**
-     * One outcome per handle: done here by {@code local} when this instance owns the handle's
-     * partition, otherwise forwarded to the owner by {@code remote} ({@code forward}) or answered
-     * UNAVAILABLE (a peer's call that reached an instance no longer owning the partition).
+     * One outcome per handle. Handles of partitions this instance owns are done here by {@code local},
+     * all handles of one partition together (one lease-log record); the others go to their owner by
+     * {@code remote}, one call per owner ({@code forward}), or are answered UNAVAILABLE (a peer's
+     * call that reached an instance no longer owning the partition).
      */
     private CompletableFuture<List<Kind>> perHandle(ActiveQueue aq, List<String> handles, boolean forward,
-            java.util.function.BiFunction<PartitionDispatcher, ReceiptHandle, CompletableFuture<Kind>> local,
-            java.util.function.BiFunction<String, String, CompletableFuture<List<Kind>>> remote) {
-        List<CompletableFuture<Kind>> outcomes = new ArrayList<>(handles.size());
-        for (String s : handles) {
-            ReceiptHandle h = ReceiptHandle.decode(s);
+            java.util.function.BiFunction<PartitionDispatcher, List<ReceiptHandle>, CompletableFuture<List<Kind>>> local,
+            java.util.function.BiFunction<String, List<String>, CompletableFuture<List<Kind>>> remote) {
+        Kind[] out = new Kind[handles.size()];
+        Map<PartitionDispatcher, List<Integer>> byPartition = new java.util.LinkedHashMap<>();
+        Map<String, List<Integer>> byOwner = new java.util.LinkedHashMap<>();
+        ReceiptHandle[] decoded = new ReceiptHandle[handles.size()];
+        for (int i = 0; i < handles.size(); i++) {
+            ReceiptHandle h = ReceiptHandle.decode(handles.get(i));
             if (h == null || h.queueTag() != aq.queueTag || h.partition() >= aq.partitions.length) {
-                outcomes.add(completed(Kind.INVALID_RECEIPT_HANDLE));
+                out[i] = Kind.INVALID_RECEIPT_HANDLE;
                 continue;
             }
+            decoded[i] = h;
             PartitionDispatcher d = aq.partitions[h.partition()];
             int shard = leases.shardOf(d.qp);
+            java.util.Optional<org.apache.kafka.streams.state.HostInfo> owner;
             if (leases.isLocal(shard)) {
-                outcomes.add(local.apply(d, h));
-            } else if (forward) {
-                outcomes.add(leases.ownerOf(shard)
-                        .map(o -> remote.apply(urlOf(o), s)
-                                .thenApply(l -> l.get(0))
-                                .exceptionally(ex -> Kind.UNAVAILABLE))
-                        .orElse(completed(Kind.UNAVAILABLE)));
+                byPartition.computeIfAbsent(d, k -> new ArrayList<>()).add(i);
+            } else if (forward && (owner = leases.ownerOf(shard)).isPresent()) {
+                byOwner.computeIfAbsent(urlOf(owner.get()), k -> new ArrayList<>()).add(i);
             } else {
-                outcomes.add(completed(Kind.UNAVAILABLE));
+                out[i] = Kind.UNAVAILABLE;
             }
         }
-        return CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new))
-                .thenApply(v -> outcomes.stream().map(CompletableFuture::join).toList());
+        List<CompletableFuture<Void>> groups = new ArrayList<>();
+        for (Map.Entry<PartitionDispatcher, List<Integer>> g : byPartition.entrySet()) {
+            List<Integer> idx = g.getValue();
+            groups.add(fill(out, idx, local.apply(g.getKey(), idx.stream().map(i -> decoded[i]).toList())));
+        }
+        for (Map.Entry<String, List<Integer>> g : byOwner.entrySet()) {
+            List<Integer> idx = g.getValue();
+            groups.add(fill(out, idx, remote.apply(g.getKey(), idx.stream().map(handles::get).toList())));
+        }
+        return CompletableFuture.allOf(groups.toArray(CompletableFuture[]::new)).thenApply(v -> Arrays.asList(out));
+    }
+
+    /** Puts a group's outcomes at its indices; a failed or malformed answer makes them UNAVAILABLE. */
+    private static CompletableFuture<Void> fill(Kind[] out, List<Integer> idx, CompletableFuture<List<Kind>> group) {
+        return group.handle((kinds, ex) -> {
+            for (int j = 0; j < idx.size(); j++) {
+                out[idx.get(j)] = ex == null && kinds != null && kinds.size() == idx.size() ? kinds.get(j)
+                        : Kind.UNAVAILABLE;
+            }
+            if (ex != null) {
+                LOG.debugf("receipt handles not handled: %s", ex.getMessage());
+            }
+            return null;
+        });
     }
 
     private CompletableFuture<List<Kind>> deleteAll(QueueRecord rec, ActiveQueue aq, List<String> handles,
             boolean forward) {
-        return perHandle(aq, handles, forward, (d, h) -> deleteLocal(rec, d, h),
-                (owner, h) -> peers.delete(owner, rec.name(), rec.queueId(), List.of(h)));
+        return perHandle(aq, handles, forward, (d, hs) -> deleteLocal(rec, d, hs),
+                (owner, hs) -> peers.delete(owner, rec.name(), rec.queueId(), hs));
     }
 
     @Override
@@ -650,29 +693,30 @@ public final class QueueEngine implements QueueService, AutoCloseable {
 
     private CompletableFuture<List<Kind>> changeVisibilityAll(QueueRecord rec, ActiveQueue aq, List<String> handles,
             long millis, boolean forward) {
-        return perHandle(aq, handles, forward, (d, h) -> changeVisibilityLocal(rec, aq, d, h, millis),
-                (owner, h) -> peers.changeVisibility(owner, rec.name(), rec.queueId(), List.of(h), millis));
+        return perHandle(aq, handles, forward, (d, hs) -> changeVisibilityLocal(rec, aq, d, hs, millis),
+                (owner, hs) -> peers.changeVisibility(owner, rec.name(), rec.queueId(), hs, millis));
     }
 
-    private CompletableFuture<Kind> changeVisibilityLocal(QueueRecord rec, ActiveQueue aq, PartitionDispatcher d,
-            ReceiptHandle h, long millis) {
+    private CompletableFuture<List<Kind>> changeVisibilityLocal(QueueRecord rec, ActiveQueue aq,
+            PartitionDispatcher d, List<ReceiptHandle> handles, long millis) {
         return d.ensureLoaded(gen -> load(rec, d, gen)).thenCompose(v -> {
             long epoch = d.ownerEpoch();
             long now = clock.millis();
-            LeaseEvent.VisibilityChanged e = d.changeVisibility(h, now, now + millis);
-            if (e == null) {
-                return completed(Kind.INVALID_RECEIPT_HANDLE);
-            }
-            return leases.append(d.qp, e, epoch).handle((x, ex) -> {
-                if (ex != null) {
-                    LOG.warnf("visibility change in %s not acknowledged: %s", d.qp, ex.getMessage());
-                    resync(rec, d);
-                    return Kind.UNAVAILABLE;
+            Kind[] out = new Kind[handles.size()];
+            List<LeaseEvent> events = new ArrayList<>();
+            for (int i = 0; i < handles.size(); i++) {
+                LeaseEvent.VisibilityChanged e = d.changeVisibility(handles.get(i), now, now + millis);
+                if (e == null) {
+                    out[i] = Kind.INVALID_RECEIPT_HANDLE;
+                } else {
+                    events.add(e);
                 }
+            }
+            return record(rec, d, events, epoch, out, "visibility change").thenApply(kinds -> {
                 // An earlier end may let waiting receives have the message sooner.
                 aq.serveWaiters(clock.millis());
                 scheduleWakeUp(aq);
-                return (Kind) null;
+                return kinds;
             });
         });
     }
@@ -681,23 +725,44 @@ public final class QueueEngine implements QueueService, AutoCloseable {
         return "http://" + h.host() + ":" + h.port();
     }
 
-    private CompletableFuture<Kind> deleteLocal(QueueRecord rec, PartitionDispatcher d, ReceiptHandle h) {
+    private CompletableFuture<List<Kind>> deleteLocal(QueueRecord rec, PartitionDispatcher d,
+            List<ReceiptHandle> handles) {
         return d.ensureLoaded(gen -> load(rec, d, gen)).thenCompose(v -> {
             long epoch = d.ownerEpoch();
-            LeaseEvent.Deleted e = d.delete(h, clock.millis());
-            if (e == null) {
-                return completed(Kind.INVALID_RECEIPT_HANDLE);
-            } else if (e == PartitionDispatcher.ALREADY_DELETED) {
-                return completed((Kind) null);
-            }
-            return leases.append(d.qp, e, epoch).handle((x, ex) -> {
-                if (ex != null) {
-                    LOG.warnf("delete in %s not acknowledged: %s", d.qp, ex.getMessage());
-                    resync(rec, d);
-                    return Kind.UNAVAILABLE;
+            long now = clock.millis();
+            Kind[] out = new Kind[handles.size()];
+            List<LeaseEvent> events = new ArrayList<>();
+            for (int i = 0; i < handles.size(); i++) {
+                LeaseEvent.Deleted e = d.delete(handles.get(i), now);
+                if (e == null) {
+                    out[i] = Kind.INVALID_RECEIPT_HANDLE;
+                } else if (e != PartitionDispatcher.ALREADY_DELETED) {
+                    events.add(e);
                 }
-                return (Kind) null;
-            });
+            }
+            return record(rec, d, events, epoch, out, "delete");
+        });
+    }
+
+    /**
+     * Appends the events a request decided on one partition as one record. The outcomes not set
+     * yet (null) mean success once Kafka has the record; if it does not, every handle that was
+     * not invalid answers UNAVAILABLE (a repeated one too: its first delete may be the lost one)
+     * and the mirror reloads from the store.
+     */
+    private CompletableFuture<List<Kind>> record(QueueRecord rec, PartitionDispatcher d, List<LeaseEvent> events,
+            long epoch, Kind[] out, String what) {
+        return leases.appendAll(d.qp, events, epoch).handle((x, ex) -> {
+            if (ex != null) {
+                LOG.warnf("%s in %s not acknowledged: %s", what, d.qp, ex.getMessage());
+                resync(rec, d);
+                for (int i = 0; i < out.length; i++) {
+                    if (out[i] == null) {
+                        out[i] = Kind.UNAVAILABLE;
+                    }
+                }
+            }
+            return Arrays.asList(out);
         });
     }
 
@@ -1019,7 +1084,9 @@ public final class QueueEngine implements QueueService, AutoCloseable {
                 if (aq == null) {
                     continue;
                 }
-                aq.rules = rulesOf(rec);
+                // Also retries loading partitions whose load failed (a slow barrier after a restart),
+                // so a queue nobody calls still moves its dead letters; loads run on the loader.
+                activate(rec);
                 for (PartitionDispatcher d : aq.partitions) {
                     d.sweep(now, aq.rules);
                 }
@@ -1033,12 +1100,16 @@ public final class QueueEngine implements QueueService, AutoCloseable {
     private void onRemovals(PartitionDispatcher d, List<PartitionDispatcher.Removal> removals) {
         timers.execute(() -> {
             List<PartitionDispatcher.Removal> dead = new ArrayList<>();
+            List<LeaseEvent> expired = new ArrayList<>();
             for (PartitionDispatcher.Removal r : removals) {
                 if (r.isDeadLetter()) {
                     dead.add(r);
                 } else {
-                    leases.append(d.qp, r.event(), r.ownerEpoch()); // expired: nothing to copy
+                    expired.add(r.event()); // expired: nothing to copy
                 }
+            }
+            if (!expired.isEmpty()) {
+                leases.appendAll(d.qp, expired, removals.get(0).ownerEpoch());
             }
             if (!dead.isEmpty()) {
                 moveToDeadLetterQueue(d, dead);
@@ -1066,11 +1137,9 @@ public final class QueueEngine implements QueueService, AutoCloseable {
         }
         List<StoredMessage> messages = letters.stream().map(PartitionDispatcher.Removal::message).toList();
         copyTo(dlq, messages, d.partition).thenCompose(v -> {
-            List<CompletableFuture<Void>> recorded = new ArrayList<>();
-            for (PartitionDispatcher.Removal l : letters) {
-                recorded.add(leases.append(d.qp, l.event(), l.ownerEpoch()));
-            }
-            return CompletableFuture.allOf(recorded.toArray(CompletableFuture[]::new));
+            // One scan's removals: one dispatcher, one owner epoch.
+            return leases.appendAll(d.qp, letters.stream().map(PartitionDispatcher.Removal::event).toList(),
+                    letters.get(0).ownerEpoch());
         }).whenComplete((v, ex) -> {
             if (ex != null) {
                 LOG.warnf("moving %d messages of %s to dead-letter queue %s failed: %s", letters.size(), src.name(),
@@ -1156,7 +1225,7 @@ public final class QueueEngine implements QueueService, AutoCloseable {
     private CompletableFuture<Void> load(QueueRecord rec, PartitionDispatcher d, long generation) {
         return leases.barrier(d.qp)
                 .orTimeout(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                .thenApplyAsync(v -> leases.load(d.qp), timers)
+                .thenApplyAsync(v -> leases.load(d.qp), loader)
                 .thenCompose(table -> {
                     long epoch = table.head().ownerEpoch() + 1;
                     LeaseEvent.Claimed claim = new LeaseEvent.Claimed(epoch);
@@ -1214,10 +1283,7 @@ public final class QueueEngine implements QueueService, AutoCloseable {
 
     /** Fetcher thread: new messages, or offsets that hold none. */
     private void onFetched(PartitionDispatcher d, List<LeaseEvent> toAppend, boolean newMessages) {
-        long epoch = d.ownerEpoch();
-        for (LeaseEvent e : toAppend) {
-            leases.append(d.qp, e, epoch);
-        }
+        leases.appendAll(d.qp, toAppend, d.ownerEpoch());
         if (newMessages) {
             ActiveQueue aq = active.get(d.qp.queueId().toString());
             if (aq != null && aq.hasWaiters()) {
@@ -1299,6 +1365,7 @@ public final class QueueEngine implements QueueService, AutoCloseable {
     @Override
     public void close() {
         timers.shutdownNow();
+        loader.shutdownNow();
         fetcher.close();
         metadata.close();
         producer.close(Duration.ofSeconds(5));
