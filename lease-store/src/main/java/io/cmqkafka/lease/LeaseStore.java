@@ -41,7 +41,11 @@ public final class LeaseStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LeaseStore.class);
 
     private final LeaseStoreConfig config;
+    /** Events that need no owner (a dropped queue, barriers of shards not owned here). */
     private final KafkaProducer<byte[], byte[]> producer;
+    /** One fenced, transactional writer per shard this instance owns (see {@link LeaseShardWriter}). */
+    private final Map<Integer, LeaseShardWriter> writers = new ConcurrentHashMap<>();
+    private final Properties writerProperties = new Properties();
     private final KafkaStreams streams;
     private final Map<Long, CompletableFuture<Void>> barriers = new ConcurrentHashMap<>();
     private final Map<QueuePartition, LeaseTopology.LeaseCounters> counters = new ConcurrentHashMap<>();
@@ -73,6 +77,13 @@ public final class LeaseStore implements AutoCloseable {
         p.put(ProducerConfig.LINGER_MS_CONFIG, Integer.getInteger("lease-store.writer-linger-ms", 1));
         p.put(ProducerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-lease-writer");
         producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        writerProperties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        writerProperties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        writerProperties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+        writerProperties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+        // An owner killed mid-transaction is aborted by the next owner's writer at once; this only
+        // bounds how long a transaction can hold readers up if no next owner comes.
+        writerProperties.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
 
         LeaseStoreListener listener = new LeaseStoreListener() {
             @Override
@@ -85,6 +96,13 @@ public final class LeaseStore implements AutoCloseable {
 
             @Override
             public void onShardActive(int shard) {
+                // The writer fences the shard's previous owner before any event of ours (the
+                // barrier of a load included) is written; it starts in the background.
+                LeaseShardWriter old = writers.put(shard, new LeaseShardWriter(writerProperties,
+                        config.applicationId() + "-lease-shard-" + shard, shard));
+                if (old != null) {
+                    old.close();
+                }
                 activeShards.add(shard);
                 ownersReadAt = 0;
                 ownershipListener.onShardActive(shard);
@@ -95,7 +113,12 @@ public final class LeaseStore implements AutoCloseable {
                 activeShards.remove(shard);
                 ownersReadAt = 0;
                 ownershipListener.onShardRevoked(shard);
-                // Every event the old owner wrote must be in the log before the next owner's barrier.
+                // Every event the old owner wrote must be in the log before the next owner's barrier
+                // (should this not finish, the next owner's writer fences what is left).
+                LeaseShardWriter w = writers.remove(shard);
+                if (w != null) {
+                    w.close();
+                }
                 producer.flush();
             }
 
@@ -227,14 +250,28 @@ public final class LeaseStore implements AutoCloseable {
         return append(qp, event, -1);
     }
 
-    /** Appends an event of the dispatcher that claimed {@code qp} with {@code ownerEpoch}. */
+    /**
+     * Appends an event of the dispatcher that claimed {@code qp} with {@code ownerEpoch}. Such events
+     * go through the shard's fenced writer and fail with {@link LeaseShardWriter.NotOwnerException}
+     * when this instance does not own the shard (any more).
+     */
     public CompletableFuture<Void> append(QueuePartition qp, LeaseEvent event, long ownerEpoch) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(config.eventTopic(), shardOf(qp), qp.toBytes(),
+        int shard = shardOf(qp);
+        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(config.eventTopic(), shard, qp.toBytes(),
                 LeaseCodec.encode(event));
+        LeaseShardWriter writer = writers.get(shard);
         if (ownerEpoch >= 0) {
             r.headers().add(LeaseTopology.OWNER_EPOCH_HEADER, ByteBuffer.allocate(8).putLong(ownerEpoch).array());
+            if (writer == null) {
+                return CompletableFuture.failedFuture(new LeaseShardWriter.NotOwnerException(
+                        "shard " + shard + " is not owned by this instance", null));
+            }
+            return writer.append(r);
         }
+        if (writer != null && event instanceof LeaseEvent.Barrier) {
+            return writer.append(r); // after the writer has fenced the previous owner
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
         producer.send(r,
                 (md, ex) -> {
                     if (ex != null) {
@@ -309,6 +346,8 @@ public final class LeaseStore implements AutoCloseable {
         streams.close(org.apache.kafka.streams.CloseOptions
                 .groupMembershipOperation(org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(10)));
+        writers.values().forEach(LeaseShardWriter::close); // any a timed-out close left behind
+        writers.clear();
         producer.close(Duration.ofSeconds(5));
     }
 }

@@ -1,0 +1,125 @@
+package io.cmqkafka.adapter.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cmqkafka.adapter.kafka.EmbeddedKafkaBroker;
+import io.cmqkafka.lease.LeaseCodec;
+import io.cmqkafka.lease.LeaseEvent;
+import io.cmqkafka.lease.LeaseShardWriter;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The zombie-owner window of the lease log, on a real broker: once the next owner of a shard has
+ * opened its writer, the previous owner (which may not know yet that it lost the shard) can get
+ * no event acknowledged, and none of its later events reaches the store (read_committed).
+ */
+class LeaseFencingIT {
+
+    static final String TOPIC = "fencing.lease-events";
+
+    @Test
+    void theNextOwnersWriterFencesThePreviousOne() throws Exception {
+        try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(Files.createTempDirectory("fencing"), 0).start()) {
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+                admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            }
+            Properties base = new Properties();
+            base.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+            base.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
+            LeaseShardWriter oldOwner = new LeaseShardWriter(base, "fencing-lease-shard-0", 0);
+            oldOwner.append(event(new LeaseEvent.Leased(0, 0, 1, 30_000, 1))).get(30, TimeUnit.SECONDS);
+
+            LeaseShardWriter newOwner = new LeaseShardWriter(base, "fencing-lease-shard-0", 0);
+            newOwner.append(event(new LeaseEvent.Claimed(2))).get(30, TimeUnit.SECONDS);
+
+            // The old owner still thinks it owns the shard: its lease must not be acknowledged.
+            assertThatThrownBy(() -> oldOwner.append(event(new LeaseEvent.Leased(1, 0, 1, 30_000, 2)))
+                    .get(30, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(LeaseShardWriter.NotOwnerException.class);
+            // And it stays fenced.
+            assertThatThrownBy(() -> oldOwner.append(event(new LeaseEvent.Deleted(0, 0, 1, 3)))
+                    .get(30, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(LeaseShardWriter.NotOwnerException.class);
+            newOwner.append(event(new LeaseEvent.Leased(2, 0, 1, 30_000, 4))).get(30, TimeUnit.SECONDS);
+
+            // What the store (read_committed) sees: the old owner's event before the takeover, then
+            // only the new owner's.
+            assertThat(committedEvents(broker.bootstrapServers(), 3)).containsExactly(
+                    new LeaseEvent.Leased(0, 0, 1, 30_000, 1), new LeaseEvent.Claimed(2),
+                    new LeaseEvent.Leased(2, 0, 1, 30_000, 4));
+            oldOwner.close();
+            newOwner.close();
+        }
+    }
+
+    @Test
+    void aClosedWriterCommitsWhatWasQueuedAndThenRefuses() throws Exception {
+        try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(Files.createTempDirectory("fencing"), 0).start()) {
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+                admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            }
+            Properties base = new Properties();
+            base.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+            LeaseShardWriter w = new LeaseShardWriter(base, "closing-lease-shard-0", 0);
+            List<java.util.concurrent.CompletableFuture<Void>> acks = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                acks.add(w.append(event(new LeaseEvent.Leased(i, 0, 1, 30_000, 1))));
+            }
+            w.close(); // a shard handed over: what was decided before must reach the log
+            for (var a : acks) {
+                a.get(1, TimeUnit.SECONDS);
+            }
+            assertThat(committedEvents(broker.bootstrapServers(), 50)).hasSize(50);
+            assertThatThrownBy(() -> w.append(event(new LeaseEvent.Claimed(3))).get(1, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(LeaseShardWriter.NotOwnerException.class);
+        }
+    }
+
+    static ProducerRecord<byte[], byte[]> event(LeaseEvent e) {
+        return new ProducerRecord<>(TOPIC, 0, new byte[] {1}, LeaseCodec.encode(e));
+    }
+
+    static List<LeaseEvent> committedEvents(String bootstrap, int expected) {
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<LeaseEvent> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            TopicPartition tp = new TopicPartition(TOPIC, 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            // Read until the end of what is committed (the position passes the last stable offset).
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    out.add(LeaseCodec.decodeEvent(r.value()));
+                }
+                if (out.size() >= expected
+                        && consumer.position(tp) >= consumer.endOffsets(List.of(tp)).get(tp)) {
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,208 @@
+package io.cmqkafka.lease;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes the lease events of one shard while this instance owns it, in Kafka transactions under
+ * the shard's own transactional id. The next owner of the shard opens a writer with the same id
+ * before it reads the store; Kafka then fences this one: whatever it had not committed is aborted
+ * and every later commit fails. So an owner that lost the shard without noticing (cut off from the
+ * group coordinator, a long pause) can no longer get a lease acknowledged that the next owner does
+ * not see: the next owner's barrier comes after every commit of the old one.
+ *
+ * <p>Events queue up while a transaction commits and go together in the next one (group commit),
+ * so the extra round trip of a commit is shared by every request that arrived meanwhile. The store
+ * reads the log {@code read_committed} (exactly-once Streams), so it sees only committed events.
+ */
+public final class LeaseShardWriter implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LeaseShardWriter.class);
+    /** Events of one transaction at most (a transaction's size bounds the latency of its requests). */
+    private static final int MAX_BATCH = 1000;
+
+    private record Pending(ProducerRecord<byte[], byte[]> record, CompletableFuture<Void> done) {
+    }
+
+    /** Thrown into the futures of events this writer can no longer write. */
+    public static final class NotOwnerException extends KafkaException {
+        public NotOwnerException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private final int shard;
+    private final String transactionalId;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private volatile boolean closing;
+    private volatile String fencedBy;
+
+    /**
+     * @param base            producer settings (bootstrap servers, timeouts); copied
+     * @param transactionalId the shard's transactional id: the same on every instance of the cluster
+     */
+    public LeaseShardWriter(Properties base, String transactionalId, int shard) {
+        this.shard = shard;
+        this.transactionalId = transactionalId;
+        Properties p = new Properties();
+        p.putAll(base);
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        // The commit already groups what waits; no linger on top of it.
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, transactionalId);
+        this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        this.thread = new Thread(this::run, "lease-writer-" + shard);
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    public int shard() {
+        return shard;
+    }
+
+    /** Completes once the event is committed; fails if this writer was fenced or closed first. */
+    public CompletableFuture<Void> append(ProducerRecord<byte[], byte[]> record) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (closing || fencedBy != null) {
+            done.completeExceptionally(notOwner(null));
+            return done;
+        }
+        queue.add(new Pending(record, done));
+        if (closing) {
+            failQueued(null); // lost the race with close(): the thread may be gone
+        }
+        return done;
+    }
+
+    private void run() {
+        // Fences every earlier writer of this shard and aborts its open transaction. Kafka may be
+        // unreachable for a while: retry, failing what waits meanwhile instead of holding it.
+        while (true) {
+            try {
+                producer.initTransactions();
+                break;
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                LOG.warn("lease writer of shard {} not started yet: {}", shard, e.getMessage());
+                failQueued(e);
+                if (closing) {
+                    return;
+                }
+            } catch (KafkaException e) {
+                fencedBy = "initTransactions failed: " + e.getMessage();
+                LOG.warn("lease writer of shard {} could not start: {}", shard, e.getMessage());
+                failQueued(e);
+                return;
+            }
+        }
+        List<Pending> batch = new ArrayList<>();
+        while (true) {
+            try {
+                Pending first = queue.poll(50, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    if (closing) {
+                        return;
+                    }
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failQueued(null);
+                return;
+            }
+            if (!commit(batch)) {
+                failQueued(null);
+                return;
+            }
+            batch.clear();
+        }
+    }
+
+    /** One transaction; false once this writer is fenced for good. */
+    private boolean commit(List<Pending> batch) {
+        try {
+            producer.beginTransaction();
+            for (Pending p : batch) {
+                producer.send(p.record());
+            }
+            producer.commitTransaction();
+            for (Pending p : batch) {
+                p.done().complete(null);
+            }
+            return true;
+        } catch (ProducerFencedException | InvalidProducerEpochException | AuthorizationException
+                | UnsupportedVersionException e) {
+            fencedBy = e.getClass().getSimpleName() + ": " + e.getMessage();
+            LOG.info("lease writer of shard {} fenced (another instance owns the shard now): {}", shard,
+                    e.getMessage());
+            fail(batch, e);
+            return false;
+        } catch (KafkaException e) {
+            // A failed send or commit: nothing of this transaction is visible. Abort and go on.
+            fail(batch, e);
+            try {
+                producer.abortTransaction();
+                return true;
+            } catch (KafkaException abortFailed) {
+                fencedBy = "abort failed: " + abortFailed.getMessage();
+                LOG.warn("lease writer of shard {} stops: {}", shard, abortFailed.getMessage());
+                return false;
+            }
+        }
+    }
+
+    private void fail(List<Pending> batch, Throwable cause) {
+        for (Pending p : batch) {
+            p.done().completeExceptionally(notOwner(cause));
+        }
+    }
+
+    private void failQueued(Throwable cause) {
+        List<Pending> rest = new ArrayList<>();
+        queue.drainTo(rest);
+        fail(rest, cause);
+    }
+
+    private NotOwnerException notOwner(Throwable cause) {
+        String why = fencedBy != null ? fencedBy : closing ? "shard handed over" : String.valueOf(cause);
+        return new NotOwnerException("lease writer of shard " + shard + " (" + transactionalId + ") cannot write: "
+                + why, cause);
+    }
+
+    /**
+     * Commits what is queued, then stops (the shard is being handed over: every event this owner
+     * decided must be in the log before the next owner's barrier).
+     */
+    @Override
+    public void close() {
+        closing = true;
+        try {
+            thread.join(Duration.ofSeconds(15).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        failQueued(null);
+        producer.close(Duration.ofSeconds(5));
+    }
+}
