@@ -1,0 +1,148 @@
+package io.cmqkafka.adapter.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cmqkafka.adapter.TestClock;
+import io.cmqkafka.adapter.it.HttpReceiver.Answer;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Delivery of topic messages over raw HTTP against the embedded broker: one hanging or failing message
+ * does not stall the later messages of its own subscription, neither on first attempts nor in the retry
+ * schedule.
+ */
+@QuarkusTest
+class TopicDeliveryTest {
+
+    /** {@code %test.cmq.topic.push-timeout}: a push not answered within this is a failure. */
+    private static final long PUSH_TIMEOUT_MS = 2000;
+
+    @TestHTTPResource("/")
+    URL url;
+
+    @Inject
+    TestClock clock;
+
+    RawHttpClient cmq;
+
+    @BeforeEach
+    void setUp() {
+        cmq = new RawHttpClient(url);
+    }
+
+    String topic(String prefix) {
+        String name = RawHttpClient.queueName(prefix);
+        cmq.call("CreateTopic", "topicName", name).ok();
+        return name;
+    }
+
+    void subscribeHttp(String topic, String name, HttpReceiver r) {
+        cmq.call("Subscribe", "topicName", topic, "subscriptionName", name, "protocol", "http",
+                "endpoint", r.url("/"), "notifyStrategy", "EXPONENTIAL_DECAY_RETRY",
+                "notifyContentFormat", "SIMPLIFIED").ok();
+    }
+
+    void publish(String topic, List<String> bodies) {
+        String[] kv = new String[2 + 2 * bodies.size()];
+        kv[0] = "topicName";
+        kv[1] = topic;
+        for (int i = 0; i < bodies.size(); i++) {
+            kv[2 + 2 * i] = "msgBody." + (i + 1);
+            kv[3 + 2 * i] = bodies.get(i);
+        }
+        cmq.call("BatchPublishMessage", kv).ok();
+    }
+
+    static List<String> bodies(String prefix, int n) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(prefix + i);
+        }
+        return out;
+    }
+
+    /** The arrival time of the last of {@code bodies} (all must have arrived). */
+    static long lastArrival(HttpReceiver r, List<String> bodies) {
+        return r.requests.stream().filter(q -> bodies.contains(q.body())).mapToLong(HttpReceiver.Request::atMillis)
+                .max().orElseThrow();
+    }
+
+    /** First attempts: while one push hangs (until its timeout, and on every retry), the later ones go through. */
+    @Test
+    void aHangingMessageDoesNotHoldUpLaterOnesOfItsSubscription() throws Exception {
+        try (HttpReceiver r = new HttpReceiver(Answer.status(200))
+                .answerBy(body -> body.equals("slow") ? Answer.stall(60_000) : null)) {
+            String t = topic("deliv-hang");
+            subscribeHttp(t, "hook", r);
+            cmq.call("PublishMessage", "topicName", t, "msgBody", "slow").ok();
+            assertThat(HttpReceiver.awaitCount(() -> r.requestsFor("slow").size(), 1, 20_000)).isTrue();
+            long slowAt = r.requestsFor("slow").get(0).atMillis();
+            List<String> later = bodies("after-", 10);
+            publish(t, later);
+            assertThat(HttpReceiver.awaitCount(() -> (int) r.bodies().stream().filter(later::contains).count(),
+                    later.size(), 20_000)).as("later messages delivered, got %s", r.bodies()).isTrue();
+            // Pushed one after the other, they would have waited for the hanging push to time out.
+            assertThat(lastArrival(r, later) - slowAt).as("delivered while the hanging push was in flight")
+                    .isLessThan(PUSH_TIMEOUT_MS);
+            assertThat(r.bodies()).filteredOn(later::contains).hasSize(later.size());
+            cmq.call("Unsubscribe", "topicName", t, "subscriptionName", "hook").ok();
+        }
+    }
+
+    /** A message that keeps failing goes to the retry schedule; the later ones are delivered meanwhile. */
+    @Test
+    void aFailingMessageInTheRetryScheduleDoesNotHoldUpLaterOnes() throws Exception {
+        try (HttpReceiver r = new HttpReceiver(Answer.status(200))
+                .answerBy(body -> body.equals("bad") ? Answer.status(500) : null)) {
+            String t = topic("deliv-fail");
+            subscribeHttp(t, "hook", r);
+            cmq.call("PublishMessage", "topicName", t, "msgBody", "bad").ok();
+            assertThat(HttpReceiver.awaitCount(() -> r.requestsFor("bad").size(), 1, 20_000)).isTrue();
+            List<String> later = bodies("next-", 16);
+            publish(t, later);
+            assertThat(HttpReceiver.awaitCount(() -> (int) r.bodies().stream().filter(later::contains).count(),
+                    later.size(), 20_000)).as("later messages delivered, got %s", r.bodies()).isTrue();
+            clock.advanceSeconds(5); // the first retry (due 1 s after the failure) is due now
+            assertThat(HttpReceiver.awaitCount(() -> r.requestsFor("bad").size(), 2, 20_000))
+                    .as("the failing message is retried").isTrue();
+            cmq.call("Unsubscribe", "topicName", t, "subscriptionName", "hook").ok();
+        }
+    }
+
+    /**
+     * Retries: while the retry of one message hangs until its push timeout, another message's retry that
+     * falls due is pushed at once (a retry worker that waited for the whole batch would push it only after
+     * the hanging one timed out).
+     */
+    @Test
+    void aHangingRetryDoesNotHoldUpOtherRetries() throws Exception {
+        AtomicInteger flakyAttempts = new AtomicInteger();
+        try (HttpReceiver r = new HttpReceiver(Answer.status(200)).answerBy(body -> switch (body) {
+            case "slow" -> Answer.stall(60_000);
+            case "flaky" -> flakyAttempts.incrementAndGet() == 1 ? Answer.status(500) : Answer.status(200);
+            default -> null;
+        })) {
+            String t = topic("deliv-retry");
+            subscribeHttp(t, "hook", r);
+            cmq.call("PublishMessage", "topicName", t, "msgBody", "slow").ok();
+            // The second push of "slow" is its first retry: the retry worker now has a push hanging.
+            assertThat(HttpReceiver.awaitCount(() -> r.requestsFor("slow").size(), 2, 30_000)).isTrue();
+            long slowRetryAt = r.requestsFor("slow").get(1).atMillis();
+            cmq.call("PublishMessage", "topicName", t, "msgBody", "flaky").ok();
+            assertThat(HttpReceiver.awaitCount(() -> r.requestsFor("flaky").size(), 1, 20_000)).isTrue();
+            clock.advanceSeconds(5); // flaky's retry (1 s after its failure) is due now
+            assertThat(HttpReceiver.awaitCount(() -> r.requestsFor("flaky").size(), 2, 20_000)).isTrue();
+            assertThat(r.requestsFor("flaky").get(1).atMillis() - slowRetryAt)
+                    .as("flaky's retry pushed while slow's retry was in flight").isLessThan(PUSH_TIMEOUT_MS);
+            cmq.call("Unsubscribe", "topicName", t, "subscriptionName", "hook").ok();
+        }
+    }
+}
