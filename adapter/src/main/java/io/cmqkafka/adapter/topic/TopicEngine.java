@@ -92,7 +92,9 @@ public final class TopicEngine implements TopicService, AutoCloseable {
         this.producer = new KafkaProducer<>(producerConfig(), new ByteArraySerializer(), new ByteArraySerializer());
         this.metadata = new MetadataLog(engine.bootstrapServers(), engine.metadataTopic(), json);
         metadata.track(TOPIC_PREFIX, TopicRecord.class);
-        metadata.track(SUB_PREFIX, SubscriptionRecord.class);
+        // A subscription holds its name while its topic incarnation exists: racing Subscribes are decided by
+        // the metadata log's order (MetadataLog.create), the same on every instance.
+        metadata.track(SUB_PREFIX, SubscriptionRecord.class, s -> isLive((SubscriptionRecord) s));
         metadata.start(KAFKA_TIMEOUT);
         this.timers = Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, "cmq-topic-timers");
@@ -173,12 +175,16 @@ public final class TopicEngine implements TopicService, AutoCloseable {
     List<SubscriptionRecord> liveSubscriptions() {
         List<SubscriptionRecord> out = new ArrayList<>();
         for (SubscriptionRecord s : metadata.<SubscriptionRecord>all(SUB_PREFIX).values()) {
-            TopicRecord t = topic(s.topic());
-            if (t != null && t.topicId().equals(s.topicId())) {
+            if (isLive(s)) {
                 out.add(s);
             }
         }
         return out;
+    }
+
+    private boolean isLive(SubscriptionRecord s) {
+        TopicRecord t = topic(s.topic());
+        return t != null && t.topicId().equals(s.topicId());
     }
 
     List<SubscriptionRecord> subscriptionsOf(TopicRecord t) {
@@ -413,8 +419,15 @@ public final class TopicEngine implements TopicService, AutoCloseable {
                     ends.forEach((tp, off) -> start.put(tp, new OffsetAndMetadata(off)));
                     return admin.alterConsumerGroupOffsets(groupId(subscriptionId), start).all().toCompletionStage();
                 }), 5))
-                .thenCompose(v -> metadata.put(SUB_PREFIX, key, sub))
-                .thenApply(v -> subscriptionId)
+                .thenCompose(v -> metadata.create(SUB_PREFIX, key, sub))
+                .thenCompose(won -> {
+                    if (won) {
+                        return CompletableFuture.completedFuture(subscriptionId);
+                    }
+                    // A racing Subscribe of the same name came first in the log: ours never existed.
+                    forgetGroup(subscriptionId, 0);
+                    return failed(Kind.SUBSCRIPTION_EXISTS, "subscription " + name + " already exists");
+                })
                 .exceptionallyCompose(ex -> CompletableFuture.failedFuture(unavailable("subscribing " + name, ex)));
     }
 

@@ -145,4 +145,50 @@ class TopicDeliveryTest {
             cmq.call("Unsubscribe", "topicName", t, "subscriptionName", "hook").ok();
         }
     }
+
+    /** Racing Subscribes of one name: exactly one subscription exists, the others are told it does. */
+    @Test
+    void concurrentSubscribesOfOneNameCreateOneSubscription() throws Exception {
+        String t = topic("deliv-race");
+        int n = 8;
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(n);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        try {
+            List<java.util.concurrent.Future<RawHttpClient.Reply>> calls = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                String endpoint = "http://127.0.0.1:9/racer-" + i;
+                calls.add(pool.submit(() -> {
+                    RawHttpClient c = new RawHttpClient(url);
+                    start.await();
+                    return c.call("Subscribe", "topicName", t, "subscriptionName", "same", "protocol", "http",
+                            "endpoint", endpoint);
+                }));
+            }
+            List<RawHttpClient.Reply> won = new ArrayList<>();
+            for (var f : calls) {
+                RawHttpClient.Reply r = f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                if (r.json().get("code").asInt() == 0) {
+                    won.add(r);
+                } else {
+                    r.error(4490, "(10470)subscribtion is already existed");
+                }
+            }
+            assertThat(won).as("exactly one Subscribe succeeds").hasSize(1);
+            String id = won.get(0).text("subscriptionId");
+            RawHttpClient.Reply list = cmq.call("ListSubscriptionByTopic", "topicName", t).ok();
+            assertThat(list.integer("totalCount")).isEqualTo(1);
+            assertThat(list.array("subscriptionList").get(0).get("subscriptionId").textValue()).isEqualTo(id);
+            String endpoint = list.array("subscriptionList").get(0).get("endpoint").textValue();
+            // Every later look (and a second racer's view) keeps the winner.
+            cmq.call("Subscribe", "topicName", t, "subscriptionName", "same", "protocol", "http",
+                    "endpoint", "http://127.0.0.1:9/late").error(4490, "(10470)subscribtion is already existed");
+            RawHttpClient.Reply attrs = cmq.call("GetSubscriptionAttributes", "topicName", t,
+                    "subscriptionName", "same").ok();
+            assertThat(attrs.text("endpoint")).isEqualTo(endpoint);
+            cmq.call("Unsubscribe", "topicName", t, "subscriptionName", "same").ok();
+            cmq.call("DeleteTopic", "topicName", t).ok();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
