@@ -15,7 +15,7 @@ public interface TopicService {
     record Page<T>(int totalCount, List<T> items) {
     }
 
-    /** @param droppedMsgCount messages this instance dropped after the retry strategy gave up */
+    /** @param droppedMsgCount messages dropped after the retry strategy gave up, by all instances, ever */
     record SubscriptionAttributes(SubscriptionRecord subscription, long msgCount, long droppedMsgCount) {
     }
 
