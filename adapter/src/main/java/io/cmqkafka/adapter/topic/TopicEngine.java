@@ -378,7 +378,7 @@ public final class TopicEngine implements TopicService, AutoCloseable {
 
     @Override
     public CompletionStage<List<String>> publish(String topic, List<String> bodies, List<String> tags,
-            String routingKey) {
+            String routingKey, String group) {
         TopicRecord rec = topic(topic);
         if (rec == null) {
             return topicNotFound(topic);
@@ -408,9 +408,12 @@ public final class TopicEngine implements TopicService, AutoCloseable {
         List<CompletableFuture<RecordMetadata>> acks = new ArrayList<>(raw.size());
         try {
             for (byte[] body : raw) {
-                int partition = Math.floorMod(rr.getAndIncrement(), rec.partitions());
+                // A message group stays in one partition, whose single consumer keeps its order on the way into
+                // an ordered queue; the others are spread round robin.
+                int partition = group != null ? Math.floorMod(group.hashCode(), rec.partitions())
+                        : Math.floorMod(rr.getAndIncrement(), rec.partitions());
                 CompletableFuture<RecordMetadata> ack = new CompletableFuture<>();
-                producer.send(TopicMessage.record(rec.kafkaTopic(), partition, body, tags, key, now), (md, ex) -> {
+                producer.send(TopicMessage.record(rec.kafkaTopic(), partition, group, body, tags, key, now), (md, ex) -> {
                     if (ex != null) {
                         ack.completeExceptionally(ex);
                     } else {

@@ -191,4 +191,78 @@ class TopicDeliveryTest {
             pool.shutdownNow();
         }
     }
+
+    /**
+     * Extension msgGroupId on PublishMessage: messages of two groups, interleaved, fanned out into an ordered
+     * queue, come out one at a time per group and in publish order.
+     */
+    @Test
+    void messageGroupsKeepTheirOrderIntoAnOrderedQueue() {
+        String q = cmq.createQueue(RawHttpClient.queueName("deliv-ordq"), "ordered", "1");
+        String t = topic("deliv-ord");
+        cmq.call("Subscribe", "topicName", t, "subscriptionName", "into", "protocol", "queue", "endpoint", q).ok();
+        cmq.call("PublishMessage", "topicName", t, "msgBody", "x", "msgGroupId", "").errorModule(4000, 10350);
+        cmq.call("PublishMessage", "topicName", t, "msgBody", "x", "msgGroupId", "g".repeat(129))
+                .errorModule(4000, 10350);
+
+        cmq.call("PublishMessage", "topicName", t, "msgBody", "A1", "msgGroupId", "A").ok();
+        cmq.call("PublishMessage", "topicName", t, "msgBody", "B1", "msgGroupId", "B").ok();
+        cmq.call("PublishMessage", "topicName", t, "msgBody", "A2", "msgGroupId", "A").ok();
+        cmq.call("BatchPublishMessage", "topicName", t, "msgBody.1", "B2", "msgBody.2", "B3", "msgBody.3", "B4",
+                "msgGroupId", "B").ok();
+        cmq.call("BatchPublishMessage", "topicName", t, "msgBody.1", "A3", "msgBody.2", "A4", "msgGroupId", "A").ok();
+        cmq.call("PublishMessage", "topicName", t, "msgBody", "U1").ok();
+
+        // First the head of each group, and the message without a group.
+        List<String> heads = new ArrayList<>();
+        List<String> handles = new ArrayList<>();
+        for (int i = 0; i < 10 && heads.size() < 3; i++) {
+            RawHttpClient.Reply r = cmq.call("BatchReceiveMessage", "queueName", q, "numOfMsg", "16",
+                    "pollingWaitSeconds", "2", "visibilityTimeout", "30");
+            if (r.json().get("code").asInt() == 0) {
+                r.array("msgInfoList").forEach(m -> {
+                    heads.add(m.get("msgBody").textValue());
+                    handles.add(m.get("receiptHandle").textValue());
+                });
+            }
+        }
+        assertThat(heads).containsExactlyInAnyOrder("A1", "B1", "U1");
+        cmq.call("ReceiveMessage", "queueName", q, "pollingWaitSeconds", "1").error(7000, "(10200)no message");
+
+        // Then, deleting what was received each time, one message per group at a time, in publish order.
+        List<String> a = new ArrayList<>(List.of("A1"));
+        List<String> b = new ArrayList<>(List.of("B1"));
+        for (int i = 0; i < 20 && a.size() + b.size() < 8; i++) {
+            String[] kv = new String[2 + 2 * handles.size()];
+            kv[0] = "queueName";
+            kv[1] = q;
+            for (int h = 0; h < handles.size(); h++) {
+                kv[2 + 2 * h] = "receiptHandle." + (h + 1);
+                kv[3 + 2 * h] = handles.get(h);
+            }
+            if (!handles.isEmpty()) {
+                cmq.call("BatchDeleteMessage", kv).ok();
+            }
+            handles.clear();
+            RawHttpClient.Reply r = cmq.call("BatchReceiveMessage", "queueName", q, "numOfMsg", "16",
+                    "pollingWaitSeconds", "5", "visibilityTimeout", "30");
+            if (r.json().get("code").asInt() != 0) {
+                continue;
+            }
+            List<String> got = new ArrayList<>();
+            r.array("msgInfoList").forEach(m -> {
+                got.add(m.get("msgBody").textValue());
+                handles.add(m.get("receiptHandle").textValue());
+            });
+            assertThat(got.stream().filter(x -> x.startsWith("A")).count()).as("one of A at a time: %s", got)
+                    .isLessThanOrEqualTo(1);
+            assertThat(got.stream().filter(x -> x.startsWith("B")).count()).as("one of B at a time: %s", got)
+                    .isLessThanOrEqualTo(1);
+            got.stream().filter(x -> x.startsWith("A")).forEach(a::add);
+            got.stream().filter(x -> x.startsWith("B")).forEach(b::add);
+        }
+        assertThat(a).containsExactly("A1", "A2", "A3", "A4");
+        assertThat(b).containsExactly("B1", "B2", "B3", "B4");
+        cmq.call("Unsubscribe", "topicName", t, "subscriptionName", "into").ok();
+    }
 }

@@ -86,7 +86,7 @@ class DroppedCountTest {
                     }, 2)).isEqualTo(2);
                 }
                 for (int i = 0; i < published; i++) {
-                    a.publish("drops", List.of("m" + i), List.of(), null).toCompletableFuture().get(30, TimeUnit.SECONDS);
+                    a.publish("drops", List.of("m" + i), List.of(), null, null).toCompletableFuture().get(30, TimeUnit.SECONDS);
                 }
                 // Past the messages' one-day life: the first failed push drops each of them.
                 clock.advanceSeconds(2 * 86_400);
