@@ -159,11 +159,15 @@ final class RetryWorker implements Runnable, AutoCloseable {
         while (!due.isEmpty() && due.peek().entry().dueAt() <= now) {
             Pending p = due.poll();
             String id = p.entry().subscriptionId();
-            if (inFlight.getOrDefault(id, 0) >= engine.settings().pushConcurrency()) {
-                waiting.computeIfAbsent(id, k -> new ArrayDeque<>()).add(p);
+            if (waiting.containsKey(id) || inFlight.getOrDefault(id, 0) >= engine.settings().pushConcurrency()) {
+                waiting.computeIfAbsent(id, k -> new ArrayDeque<>()).add(p); // behind the ones due earlier
             } else {
                 launch(p);
             }
+        }
+        // Slots freed other than by a finished push (partitions handed away) are filled here.
+        for (String id : List.copyOf(waiting.keySet())) {
+            startWaiting(id);
         }
     }
 
@@ -214,16 +218,19 @@ final class RetryWorker implements Runnable, AutoCloseable {
                 inFlight.remove(id);
             }
             finish(f.pending);
-            ArrayDeque<Pending> line = waiting.get(id);
-            if (line != null) {
-                Pending next = line.poll();
-                if (line.isEmpty()) {
-                    waiting.remove(id);
-                }
-                if (next != null) {
-                    launch(next);
-                }
-            }
+            startWaiting(id);
+        }
+    }
+
+    /** Starts a subscription's waiting entries while it has free slots (entries of a gone one just finish). */
+    private void startWaiting(String subscriptionId) {
+        ArrayDeque<Pending> line = waiting.get(subscriptionId);
+        while (line != null && !line.isEmpty()
+                && inFlight.getOrDefault(subscriptionId, 0) < engine.settings().pushConcurrency()) {
+            launch(line.poll());
+        }
+        if (line != null && line.isEmpty()) {
+            waiting.remove(subscriptionId);
         }
     }
 
