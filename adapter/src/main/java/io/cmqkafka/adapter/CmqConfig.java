@@ -55,7 +55,7 @@ public interface CmqConfig {
         @WithDefault("15s")
         java.time.Duration pushTimeout();
 
-        /** Most HTTP pushes in flight per subscription and instance (and for retries). */
+        /** Most HTTP pushes in flight per subscription and instance, first attempts and retries each. */
         @WithDefault("16")
         int pushConcurrency();
 

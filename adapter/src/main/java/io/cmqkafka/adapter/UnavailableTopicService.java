@@ -50,7 +50,7 @@ final class UnavailableTopicService implements TopicService {
 
     @Override
     public CompletionStage<List<String>> publish(String topic, List<String> bodies, List<String> tags,
-            String routingKey) {
+            String routingKey, String group) {
         return no();
     }
 

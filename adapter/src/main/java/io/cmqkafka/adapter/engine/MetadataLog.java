@@ -27,12 +27,19 @@ import org.jboss.logging.Logger;
  * {@code queue/<lower-case name>}, a tombstone on delete. Every instance tails it into memory;
  * a write completes only once this instance has read it back, so a create is visible to the
  * next request on the same instance, and to the others within their poll latency.
+ * <p>
+ * {@link #create} is a put that must not replace a live record: the log's single partition orders racing
+ * creates, and every reader applies the same rule to the same sequence (a create record meeting a live
+ * record is ignored), so all instances agree that the first one won.
  */
 public final class MetadataLog implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(MetadataLog.class);
     static final String QUEUE_PREFIX = "queue/";
     static final String CLUSTER_PREFIX = "cluster/";
+    /** Marks a record written by {@link #create}. */
+    static final String CREATE_HEADER = "cmq.create";
+    private static final int REJECTED_KEPT = 1024;
 
     private final String topic;
     private final ObjectMapper json;
@@ -43,6 +50,11 @@ public final class MetadataLog implements AutoCloseable {
     /** Other record families (topics, subscriptions): key prefix to type and parsed records by id. */
     private final Map<String, Class<?>> trackedTypes = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Object>> tracked = new ConcurrentHashMap<>();
+    /** Per tracked prefix: whether a record still holds its id against a create (e.g. its parent exists). */
+    private final Map<String, java.util.function.Predicate<Object>> liveness = new ConcurrentHashMap<>();
+    /** Offsets of create records that met a live record (the latest few: their writers look them up). */
+    private final java.util.concurrent.ConcurrentSkipListSet<Long> rejectedCreates =
+            new java.util.concurrent.ConcurrentSkipListSet<>();
     private final java.util.concurrent.ConcurrentLinkedQueue<CompletableFuture<Void>> syncRequests =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.List<Map.Entry<Long, CompletableFuture<Void>>> syncWaiters = new java.util.ArrayList<>();
@@ -139,8 +151,17 @@ public final class MetadataLog implements AutoCloseable {
 
     /** Keeps records whose key starts with {@code prefix} (e.g. {@code topic/}), parsed as {@code type}. */
     public void track(String prefix, Class<?> type) {
-        trackedTypes.put(prefix, type);
+        track(prefix, type, r -> true);
+    }
+
+    /**
+     * As {@link #track(String, Class)}; {@code live} tells whether a record still holds its id against a
+     * {@link #create} (it runs on the tailer thread, in log order, so it may look at other tracked records).
+     */
+    public void track(String prefix, Class<?> type, java.util.function.Predicate<Object> live) {
+        liveness.put(prefix, live);
         tracked.put(prefix, new ConcurrentHashMap<>());
+        trackedTypes.put(prefix, type);
     }
 
     /** The tracked record {@code prefix + id}, or null. */
@@ -164,6 +185,35 @@ public final class MetadataLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes a tracked record unless a live one holds {@code id}; completes once read back, with whether this
+     * record won. A loser's record is the latest under its key, which compaction would keep instead of the
+     * winner's: so the loser writes the record in force again (as a create, which live readers ignore).
+     */
+    public CompletableFuture<Boolean> create(String prefix, String id, Object value) {
+        try {
+            return append(prefix + id, json.writeValueAsString(value), true).thenCompose(offset -> {
+                if (!rejectedCreates.remove(offset)) {
+                    return CompletableFuture.completedFuture(true);
+                }
+                Object winner = get(prefix, id);
+                if (winner == null) { // deleted after our record: the tombstone is the latest
+                    return CompletableFuture.completedFuture(false);
+                }
+                try {
+                    return append(prefix + id, json.writeValueAsString(winner), true).thenApply(o -> {
+                        rejectedCreates.remove(o);
+                        return false;
+                    });
+                } catch (Exception e) {
+                    return CompletableFuture.failedFuture(e);
+                }
+            });
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     /** Deletes a tracked record (tombstone); completes once read back. */
     public CompletableFuture<Void> remove(String prefix, String id) {
         return write(prefix + id, null);
@@ -178,6 +228,12 @@ public final class MetadataLog implements AutoCloseable {
             Map<String, Object> m = tracked.get(t.getKey());
             if (r.value() == null) {
                 m.remove(id);
+            } else if (r.headers().lastHeader(CREATE_HEADER) != null && m.get(id) != null
+                    && liveness.get(t.getKey()).test(m.get(id))) {
+                rejectedCreates.add(r.offset());
+                if (rejectedCreates.size() > REJECTED_KEPT) {
+                    rejectedCreates.pollFirst();
+                }
             } else {
                 try {
                     m.put(id, json.readValue(r.value(), t.getValue()));
@@ -258,11 +314,24 @@ public final class MetadataLog implements AutoCloseable {
     }
 
     private CompletableFuture<Void> write(String key, String value) {
-        CompletableFuture<Void> seen = new CompletableFuture<>();
-        producer.send(new ProducerRecord<>(topic, 0, key, value), (md, ex) -> {
+        return append(key, value, false).thenApply(offset -> null);
+    }
+
+    /** Appends a record; completes with its offset once this instance has read it back. */
+    private CompletableFuture<Long> append(String key, String value, boolean create) {
+        CompletableFuture<Long> read = new CompletableFuture<>();
+        ProducerRecord<String, String> pr = new ProducerRecord<>(topic, 0, key, value);
+        if (create) {
+            pr.headers().add(CREATE_HEADER, new byte[] {1});
+        }
+        producer.send(pr, (md, ex) -> {
             if (ex != null) {
-                seen.completeExceptionally(ex);
-            } else if (md.offset() <= applied) {
+                read.completeExceptionally(ex);
+                return;
+            }
+            CompletableFuture<Void> seen = new CompletableFuture<>();
+            seen.thenRun(() -> read.complete(md.offset()));
+            if (md.offset() <= applied) {
                 seen.complete(null);
             } else {
                 waiters.put(md.offset(), seen);
@@ -274,7 +343,7 @@ public final class MetadataLog implements AutoCloseable {
                 }
             }
         });
-        return seen;
+        return read;
     }
 
     @Override

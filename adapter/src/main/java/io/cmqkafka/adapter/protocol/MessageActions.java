@@ -144,8 +144,8 @@ public class MessageActions implements ActionFamily {
         throw new CmqException(e, e.message(), fields("errorList", errors));
     }
 
-    /** Extension: {@code msgGroupId}, 1-128 characters, or null. */
-    private static String group(CmqRequest r) {
+    /** Extension: {@code msgGroupId}, 1-128 characters, or null (also PublishMessage's, see TopicActions). */
+    static String group(CmqRequest r) {
         String g = r.optionalString(Limits.MSG_GROUP_ID);
         if (g != null && (g.isEmpty() || g.length() > Limits.MAX_MSG_GROUP_ID_CHARS)) {
             throw CmqError.OUT_OF_RANGE.exception(Limits.MSG_GROUP_ID);

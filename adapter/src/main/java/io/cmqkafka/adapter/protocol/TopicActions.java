@@ -95,7 +95,7 @@ public class TopicActions implements ActionFamily {
         String topic = r.topicName();
         String body = r.string("msgBody");
         checkBody(body);
-        return topics.publish(topic, List.of(body), tags(r), routingKey(r))
+        return topics.publish(topic, List.of(body), tags(r), routingKey(r), MessageActions.group(r))
                 .thenApply(ids -> fields("msgId", ids.get(0)));
     }
 
@@ -109,7 +109,8 @@ public class TopicActions implements ActionFamily {
         if (total > Limits.MAX_BATCH_BODY_BYTES) {
             throw CmqError.BATCH_TOO_LARGE.exception();
         }
-        return topics.publish(topic, bodies, tags(r), routingKey(r))
+        // Extension: one msgGroupId for the whole batch, as BatchSendMessage.
+        return topics.publish(topic, bodies, tags(r), routingKey(r), MessageActions.group(r))
                 .thenApply(ids -> fields("msgList", ids.stream().map(id -> fields("msgId", id)).toList()));
     }
 

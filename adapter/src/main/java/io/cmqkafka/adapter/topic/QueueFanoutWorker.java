@@ -1,6 +1,7 @@
 package io.cmqkafka.adapter.topic;
 
 import io.cmqkafka.adapter.engine.QueueRecord;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -21,7 +22,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * the coordinator after {@code transaction.timeout.ms}), the queue's fetcher (read_committed) never sees the
  * aborted writes, and the partition's next owner starts from the last committed offsets: every message lands
  * in the queue exactly once. The record written is what {@code QueueEngine.send} writes (value = UTF-8 body,
- * no key, explicit partition round robin), without a delay header.
+ * no key, explicit partition round robin; a message group's key and partition on an ordered queue), without a
+ * delay header.
  */
 final class QueueFanoutWorker extends SubscriptionWorker {
 
@@ -66,8 +68,7 @@ final class QueueFanoutWorker extends SubscriptionWorker {
             for (ConsumerRecord<byte[], byte[]> r : records) {
                 TopicMessage m = TopicMessage.of(r);
                 if (queue != null && Filters.matches(topic.filterType(), sub, m.tags(), m.routingKey())) {
-                    int partition = Math.floorMod(nextPartition++, queue.partitions());
-                    producer.send(new ProducerRecord<>(queue.topic(), partition, null, m.body()));
+                    producer.send(queueRecord(queue, r.key(), m.body()));
                 }
                 next.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
             }
@@ -81,6 +82,19 @@ final class QueueFanoutWorker extends SubscriptionWorker {
             }
             throw e; // the worker restarts from the committed offsets
         }
+    }
+
+    /**
+     * What {@code QueueEngine.send} writes: on an ordered queue, a message of a group (the topic record's key)
+     * is keyed by it and goes to the partition the group's direct sends go to, so a group keeps one order
+     * (the topic partition's, which holds all of the group's messages); others round robin, without key.
+     */
+    private ProducerRecord<byte[], byte[]> queueRecord(QueueRecord queue, byte[] group, byte[] body) {
+        if (group != null && queue.settings().ordered()) {
+            String g = new String(group, StandardCharsets.UTF_8);
+            return new ProducerRecord<>(queue.topic(), Math.floorMod(g.hashCode(), queue.partitions()), group, body);
+        }
+        return new ProducerRecord<>(queue.topic(), Math.floorMod(nextPartition++, queue.partitions()), null, body);
     }
 
     @Override

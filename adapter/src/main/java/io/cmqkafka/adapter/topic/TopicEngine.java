@@ -55,6 +55,8 @@ public final class TopicEngine implements TopicService, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TopicEngine.class);
     static final String TOPIC_PREFIX = "topic/";
     static final String SUB_PREFIX = "sub/";
+    /** Dropped-message counts, {@code topic-dropped/<subscriptionId>/<instanceId>}: one writer per key. */
+    static final String DROPPED_PREFIX = "topic-dropped/";
     private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(30);
 
     private final EngineSettings engine;
@@ -69,8 +71,8 @@ public final class TopicEngine implements TopicService, AutoCloseable {
     private final SubscriptionRunner runner;
     private final RetryWorker retries;
     private final Map<String, AtomicInteger> roundRobin = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<String, java.util.concurrent.atomic.AtomicLong> dropped =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    /** This instance's drops per subscription id (its own share of the durable counts). */
+    private final Map<String, DropCount> dropped = new java.util.concurrent.ConcurrentHashMap<>();
     /** Instance id: part of transactional ids, so two instances never share one. */
     final String instanceId = UUID.randomUUID().toString();
 
@@ -92,7 +94,10 @@ public final class TopicEngine implements TopicService, AutoCloseable {
         this.producer = new KafkaProducer<>(producerConfig(), new ByteArraySerializer(), new ByteArraySerializer());
         this.metadata = new MetadataLog(engine.bootstrapServers(), engine.metadataTopic(), json);
         metadata.track(TOPIC_PREFIX, TopicRecord.class);
-        metadata.track(SUB_PREFIX, SubscriptionRecord.class);
+        // A subscription holds its name while its topic incarnation exists: racing Subscribes are decided by
+        // the metadata log's order (MetadataLog.create), the same on every instance.
+        metadata.track(SUB_PREFIX, SubscriptionRecord.class, s -> isLive((SubscriptionRecord) s));
+        metadata.track(DROPPED_PREFIX, Long.class);
         metadata.start(KAFKA_TIMEOUT);
         this.timers = Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, "cmq-topic-timers");
@@ -173,12 +178,16 @@ public final class TopicEngine implements TopicService, AutoCloseable {
     List<SubscriptionRecord> liveSubscriptions() {
         List<SubscriptionRecord> out = new ArrayList<>();
         for (SubscriptionRecord s : metadata.<SubscriptionRecord>all(SUB_PREFIX).values()) {
-            TopicRecord t = topic(s.topic());
-            if (t != null && t.topicId().equals(s.topicId())) {
+            if (isLive(s)) {
                 out.add(s);
             }
         }
         return out;
+    }
+
+    private boolean isLive(SubscriptionRecord s) {
+        TopicRecord t = topic(s.topic());
+        return t != null && t.topicId().equals(s.topicId());
     }
 
     List<SubscriptionRecord> subscriptionsOf(TopicRecord t) {
@@ -192,15 +201,66 @@ public final class TopicEngine implements TopicService, AutoCloseable {
         return out;
     }
 
-    void countDropped(SubscriptionRecord sub) {
-        dropped.computeIfAbsent(sub.subscriptionId(), k -> new java.util.concurrent.atomic.AtomicLong())
-                .incrementAndGet();
+    /** An instance's drops for one subscription and whether its durable count is being written. */
+    private static final class DropCount {
+        final java.util.concurrent.atomic.AtomicLong n = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean();
     }
 
-    /** Messages this instance dropped for a subscription after its retry strategy gave up. */
+    /**
+     * Counts a message dropped after the retry strategy gave up. The count is kept in the metadata topic
+     * under a key of this instance's own, so instances never overwrite each other and no read-modify-write
+     * is needed; one write per key is in flight at a time and carries the latest total (a burst of drops
+     * costs a few writes, not one each).
+     */
+    void countDropped(SubscriptionRecord sub) {
+        DropCount c = dropped.computeIfAbsent(sub.subscriptionId(), k -> new DropCount());
+        c.n.incrementAndGet();
+        writeDropped(sub.subscriptionId(), c);
+    }
+
+    private void writeDropped(String subscriptionId, DropCount c) {
+        if (!c.writing.compareAndSet(false, true)) {
+            return; // the write in flight writes again when it sees the count moved
+        }
+        long n = c.n.get();
+        metadata.put(DROPPED_PREFIX, subscriptionId + "/" + instanceId, n).whenComplete((v, ex) -> {
+            c.writing.set(false);
+            if (ex != null) {
+                LOG.warnf("writing the dropped count of %s: %s (trying again)", subscriptionId, ex.toString());
+                timers.schedule(() -> writeDropped(subscriptionId, c), 1, TimeUnit.SECONDS);
+            } else if (c.n.get() != n) {
+                writeDropped(subscriptionId, c);
+            }
+        });
+    }
+
+    /**
+     * Messages dropped for a subscription after its retry strategy gave up, by every instance that ever
+     * served it (durable counts in the metadata topic; this instance's own count is exact at once).
+     */
     public long droppedCount(String subscriptionId) {
-        java.util.concurrent.atomic.AtomicLong n = dropped.get(subscriptionId);
-        return n == null ? 0 : n.get();
+        String prefix = subscriptionId + "/";
+        String own = prefix + instanceId;
+        long sum = 0;
+        for (Map.Entry<String, Long> e : metadata.<Long>all(DROPPED_PREFIX).entrySet()) {
+            if (e.getKey().startsWith(prefix) && !e.getKey().equals(own)) {
+                sum += e.getValue();
+            }
+        }
+        DropCount c = dropped.get(subscriptionId);
+        return sum + (c == null ? 0 : c.n.get());
+    }
+
+    /** Removes a gone subscription's dropped counts (best effort). */
+    private void forgetDropped(String subscriptionId) {
+        dropped.remove(subscriptionId);
+        String prefix = subscriptionId + "/";
+        for (String key : List.copyOf(metadata.<Long>all(DROPPED_PREFIX).keySet())) {
+            if (key.startsWith(prefix)) {
+                metadata.remove(DROPPED_PREFIX, key);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- topics
@@ -318,7 +378,7 @@ public final class TopicEngine implements TopicService, AutoCloseable {
 
     @Override
     public CompletionStage<List<String>> publish(String topic, List<String> bodies, List<String> tags,
-            String routingKey) {
+            String routingKey, String group) {
         TopicRecord rec = topic(topic);
         if (rec == null) {
             return topicNotFound(topic);
@@ -348,9 +408,12 @@ public final class TopicEngine implements TopicService, AutoCloseable {
         List<CompletableFuture<RecordMetadata>> acks = new ArrayList<>(raw.size());
         try {
             for (byte[] body : raw) {
-                int partition = Math.floorMod(rr.getAndIncrement(), rec.partitions());
+                // A message group stays in one partition, whose single consumer keeps its order on the way into
+                // an ordered queue; the others are spread round robin.
+                int partition = group != null ? Math.floorMod(group.hashCode(), rec.partitions())
+                        : Math.floorMod(rr.getAndIncrement(), rec.partitions());
                 CompletableFuture<RecordMetadata> ack = new CompletableFuture<>();
-                producer.send(TopicMessage.record(rec.kafkaTopic(), partition, body, tags, key, now), (md, ex) -> {
+                producer.send(TopicMessage.record(rec.kafkaTopic(), partition, group, body, tags, key, now), (md, ex) -> {
                     if (ex != null) {
                         ack.completeExceptionally(ex);
                     } else {
@@ -413,8 +476,15 @@ public final class TopicEngine implements TopicService, AutoCloseable {
                     ends.forEach((tp, off) -> start.put(tp, new OffsetAndMetadata(off)));
                     return admin.alterConsumerGroupOffsets(groupId(subscriptionId), start).all().toCompletionStage();
                 }), 5))
-                .thenCompose(v -> metadata.put(SUB_PREFIX, key, sub))
-                .thenApply(v -> subscriptionId)
+                .thenCompose(v -> metadata.create(SUB_PREFIX, key, sub))
+                .thenCompose(won -> {
+                    if (won) {
+                        return CompletableFuture.completedFuture(subscriptionId);
+                    }
+                    // A racing Subscribe of the same name came first in the log: ours never existed.
+                    forgetGroup(subscriptionId, 0);
+                    return failed(Kind.SUBSCRIPTION_EXISTS, "subscription " + name + " already exists");
+                })
                 .exceptionallyCompose(ex -> CompletableFuture.failedFuture(unavailable("subscribing " + name, ex)));
     }
 
@@ -455,7 +525,10 @@ public final class TopicEngine implements TopicService, AutoCloseable {
     @Override
     public CompletionStage<Void> unsubscribe(String topic, String name) {
         return withSubscription(topic, name).thenCompose(sub -> metadata.remove(SUB_PREFIX, sub.key())
-                .thenRun(() -> forgetGroup(sub.subscriptionId(), 0)));
+                .thenRun(() -> {
+                    forgetGroup(sub.subscriptionId(), 0);
+                    forgetDropped(sub.subscriptionId());
+                }));
     }
 
     /** Deletes the subscription's consumer group once every instance has stopped its member (best effort). */
@@ -572,6 +645,14 @@ public final class TopicEngine implements TopicService, AutoCloseable {
         runner.close();
         retries.close();
         pusher.close();
+        // The latest dropped counts, in case a write was still catching up (a crash may lose the last few).
+        List<CompletableFuture<Void>> counts = new ArrayList<>();
+        dropped.forEach((id, c) -> counts.add(metadata.put(DROPPED_PREFIX, id + "/" + instanceId, c.n.get())));
+        try {
+            CompletableFuture.allOf(counts.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warnf("writing dropped counts on close: %s", e.toString());
+        }
         metadata.close();
         producer.close(Duration.ofSeconds(5));
         admin.close(Duration.ofSeconds(5));

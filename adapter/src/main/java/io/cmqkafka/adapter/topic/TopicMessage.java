@@ -11,7 +11,8 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 
 /**
- * A published message as stored in the topic's Kafka topic: value = UTF-8 body; one {@code cmq.tag} header
+ * A published message as stored in the topic's Kafka topic: key = its {@code msgGroupId} (extension, UTF-8;
+ * none without), value = UTF-8 body; one {@code cmq.tag} header
  * per tag, {@code cmq.routing-key}, and {@code cmq.publish-time} (engine clock, ms, 8 bytes). Its id is
  * {@code partition << 40 | offset}, like a queue message's.
  */
@@ -21,9 +22,10 @@ public record TopicMessage(String msgId, byte[] body, List<String> tags, String 
     static final String ROUTING_KEY_HEADER = "cmq.routing-key";
     static final String PUBLISH_TIME_HEADER = "cmq.publish-time";
 
-    static ProducerRecord<byte[], byte[]> record(String topic, int partition, byte[] body, List<String> tags,
-            String routingKey, long publishedAt) {
-        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, partition, null, body);
+    static ProducerRecord<byte[], byte[]> record(String topic, int partition, String group, byte[] body,
+            List<String> tags, String routingKey, long publishedAt) {
+        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, partition,
+                group == null ? null : group.getBytes(StandardCharsets.UTF_8), body);
         for (String t : tags) {
             r.headers().add(new RecordHeader(TAG_HEADER, t.getBytes(StandardCharsets.UTF_8)));
         }

@@ -15,7 +15,7 @@ public interface TopicService {
     record Page<T>(int totalCount, List<T> items) {
     }
 
-    /** @param droppedMsgCount messages this instance dropped after the retry strategy gave up */
+    /** @param droppedMsgCount messages dropped after the retry strategy gave up, by all instances, ever */
     record SubscriptionAttributes(SubscriptionRecord subscription, long msgCount, long droppedMsgCount) {
     }
 
@@ -40,8 +40,13 @@ public interface TopicService {
 
     CompletionStage<Void> setTopicAttributes(String name, int maxMsgSize);
 
-    /** @return message ids in order of {@code bodies} */
-    CompletionStage<List<String>> publish(String topic, List<String> bodies, List<String> tags, String routingKey);
+    /**
+     * @param group extension {@code msgGroupId} (may be null): the messages' group in ordered queues they are
+     *              fanned out to; a group's messages stay in one topic partition, in publish order
+     * @return message ids in order of {@code bodies}
+     */
+    CompletionStage<List<String>> publish(String topic, List<String> bodies, List<String> tags, String routingKey,
+            String group);
 
     CompletionStage<String> subscribe(String topic, String name, SubscriptionSpec spec);
 

@@ -8,7 +8,8 @@ import java.time.Duration;
  * @param partitions       Kafka partitions of a new topic (the unit of parallelism of each subscription)
  * @param maxTopics        topic quota
  * @param pushTimeout      an HTTP push not answered within this is a failure (CMQ: about 15 s)
- * @param pushConcurrency  most HTTP pushes in flight per subscription and instance (and for retries)
+ * @param pushConcurrency  most HTTP pushes in flight per subscription and instance, first attempts and
+ *                         retries each
  * @param allowed          where HTTP subscriptions may push
  * @param retryPartitions  partitions of the retry topic
  * @param retryBuffer      most scheduled retries held in memory per instance (the rest wait in Kafka)

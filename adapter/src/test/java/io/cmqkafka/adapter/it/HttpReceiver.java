@@ -46,6 +46,8 @@ final class HttpReceiver implements AutoCloseable {
     private final HttpServer server;
     private final ConcurrentLinkedQueue<Answer> script = new ConcurrentLinkedQueue<>();
     private volatile Answer fallback;
+    /** Consulted first: an answer for a request body, or null for the script / fallback. */
+    private volatile java.util.function.Function<String, Answer> byBody = b -> null;
     final List<Request> requests = new CopyOnWriteArrayList<>();
 
     HttpReceiver(Answer fallback, Answer... first) throws IOException {
@@ -64,7 +66,10 @@ final class HttpReceiver implements AutoCloseable {
             }
             requests.add(new Request(System.currentTimeMillis(), Map.copyOf(ex.getRequestHeaders()),
                     new String(body, StandardCharsets.UTF_8)));
-            Answer a = script.poll();
+            Answer a = byBody.apply(new String(body, StandardCharsets.UTF_8));
+            if (a == null) {
+                a = script.poll();
+            }
             if (a == null) {
                 a = fallback;
             }
@@ -87,6 +92,17 @@ final class HttpReceiver implements AutoCloseable {
 
     String url(String path) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    }
+
+    /** Answers requests by their body first ({@code rule} returns null for "as scripted"). */
+    HttpReceiver answerBy(java.util.function.Function<String, Answer> rule) {
+        byBody = rule;
+        return this;
+    }
+
+    /** Requests whose body is {@code body}, in arrival order. */
+    List<Request> requestsFor(String body) {
+        return requests.stream().filter(r -> r.body().equals(body)).toList();
     }
 
     void setFallback(Answer a) {
