@@ -124,5 +124,13 @@ public interface CmqConfig {
         @WithName("sweep-interval-ms")
         @WithDefault("1000")
         long sweepIntervalMs();
+
+        /**
+         * Lease events in transactions under each shard's transactional id, so that a shard's next
+         * owner fences the previous one. false: a plain idempotent producer (faster, but an owner
+         * cut off from the group coordinator may answer leases the next owner does not honour).
+         */
+        @WithDefault("true")
+        boolean fencedWrites();
     }
 }

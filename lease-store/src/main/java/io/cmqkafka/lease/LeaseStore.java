@@ -96,6 +96,12 @@ public final class LeaseStore implements AutoCloseable {
 
             @Override
             public void onShardActive(int shard) {
+                if (!config.fencedWrites()) {
+                    activeShards.add(shard);
+                    ownersReadAt = 0;
+                    ownershipListener.onShardActive(shard);
+                    return;
+                }
                 // The writer fences the shard's previous owner before any event of ours (the
                 // barrier of a load included) is written; it starts in the background.
                 LeaseShardWriter old = writers.put(shard, new LeaseShardWriter(writerProperties,
@@ -262,6 +268,8 @@ public final class LeaseStore implements AutoCloseable {
         LeaseShardWriter writer = writers.get(shard);
         if (ownerEpoch >= 0) {
             r.headers().add(LeaseTopology.OWNER_EPOCH_HEADER, ByteBuffer.allocate(8).putLong(ownerEpoch).array());
+        }
+        if (ownerEpoch >= 0 && config.fencedWrites()) {
             if (writer == null) {
                 return CompletableFuture.failedFuture(new LeaseShardWriter.NotOwnerException(
                         "shard " + shard + " is not owned by this instance", null));

@@ -16,6 +16,9 @@ import java.time.Duration;
  * @param standbyReplicas   warm copies of each shard on other instances
  * @param applicationServer host:port other instances use to reach this one (may be null)
  * @param sweepInterval     how often lease counters are recomputed
+ * @param fencedWrites      dispatcher events through a transactional writer per shard that the
+ *                          shard's next owner fences ({@link LeaseShardWriter}); false: a plain
+ *                          idempotent producer, faster but without fencing
  */
 public record LeaseStoreConfig(
         String bootstrapServers,
@@ -27,5 +30,14 @@ public record LeaseStoreConfig(
         Path stateDir,
         int standbyReplicas,
         String applicationServer,
-        Duration sweepInterval) {
+        Duration sweepInterval,
+        boolean fencedWrites) {
+
+    /** With fenced writes. */
+    public LeaseStoreConfig(String bootstrapServers, String applicationId, String eventTopic, int shards,
+            short replicationFactor, int minInSyncReplicas, Path stateDir, int standbyReplicas,
+            String applicationServer, Duration sweepInterval) {
+        this(bootstrapServers, applicationId, eventTopic, shards, replicationFactor, minInSyncReplicas, stateDir,
+                standbyReplicas, applicationServer, sweepInterval, true);
+    }
 }
