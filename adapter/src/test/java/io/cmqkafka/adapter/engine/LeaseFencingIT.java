@@ -37,10 +37,7 @@ class LeaseFencingIT {
 
     @Test
     void theNextOwnersWriterFencesThePreviousOne() throws Exception {
-        try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(Files.createTempDirectory("fencing"), 0).start()) {
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-                admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
-            }
+        try (EmbeddedKafkaBroker broker = brokerWithLeaseLog()) {
             Properties base = new Properties();
             base.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
             base.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
@@ -73,10 +70,7 @@ class LeaseFencingIT {
 
     @Test
     void aClosedWriterCommitsWhatWasQueuedAndThenRefuses() throws Exception {
-        try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(Files.createTempDirectory("fencing"), 0).start()) {
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-                admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
-            }
+        try (EmbeddedKafkaBroker broker = brokerWithLeaseLog()) {
             Properties base = new Properties();
             base.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
             LeaseShardWriter w = new LeaseShardWriter(base, "closing-lease-shard-0", 0);
@@ -92,6 +86,15 @@ class LeaseFencingIT {
             assertThatThrownBy(() -> w.append(event(new LeaseEvent.Claimed(3))).get(1, TimeUnit.SECONDS))
                     .hasCauseInstanceOf(LeaseShardWriter.NotOwnerException.class);
         }
+    }
+
+    /** A fresh real broker with a one-partition lease log. */
+    static EmbeddedKafkaBroker brokerWithLeaseLog() throws Exception {
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(Files.createTempDirectory("fencing"), 0).start();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        return broker;
     }
 
     static ProducerRecord<byte[], byte[]> event(LeaseEvent e) {
