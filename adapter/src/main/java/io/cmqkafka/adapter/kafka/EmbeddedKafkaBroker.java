@@ -89,10 +89,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("delete.topic.enable", "true");
         // Queues' msgRetentionSeconds can be a minute: look for expired segments every minute, not 5.
         p.put("log.retention.check.interval.ms", "60000");
-        // A killed instance leaves its Streams transaction on the store changelogs open; the next
-        // owner's restore (read_committed) waits until the broker aborts it, which it checks only
-        // every 10 s by default. Checking every second brings failover within the 10 s goal.
-        p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
         return p;
     }
 
