@@ -96,18 +96,14 @@ public final class LeaseStore implements AutoCloseable {
 
             @Override
             public void onShardActive(int shard) {
-                if (!config.fencedWrites()) {
-                    activeShards.add(shard);
-                    ownersReadAt = 0;
-                    ownershipListener.onShardActive(shard);
-                    return;
-                }
-                // The writer fences the shard's previous owner before any event of ours (the
-                // barrier of a load included) is written; it starts in the background.
-                LeaseShardWriter old = writers.put(shard, new LeaseShardWriter(writerProperties,
-                        config.applicationId() + "-lease-shard-" + shard, shard));
-                if (old != null) {
-                    old.close();
+                if (config.fencedWrites()) {
+                    // The writer fences the shard's previous owner before any event of ours (the
+                    // barrier of a load included) is written; it starts in the background.
+                    LeaseShardWriter old = writers.put(shard, new LeaseShardWriter(writerProperties,
+                            config.applicationId() + "-lease-shard-" + shard, shard));
+                    if (old != null) {
+                        old.close();
+                    }
                 }
                 activeShards.add(shard);
                 ownersReadAt = 0;
