@@ -53,6 +53,7 @@ public final class LeaseStore implements AutoCloseable {
     private volatile ShardOwnershipListener ownershipListener = new ShardOwnershipListener() { };
     private volatile Map<Integer, org.apache.kafka.streams.state.HostInfo> owners = Map.of();
     private volatile long ownersReadAt;
+    private final DeadInstanceFencer fencer;
 
     /** Told when this instance gains or loses the active task of a shard. */
     public interface ShardOwnershipListener {
@@ -132,6 +133,9 @@ public final class LeaseStore implements AutoCloseable {
         };
         streams = new KafkaStreams(LeaseTopology.build(config.eventTopic(), listener, config.sweepInterval()),
                 streamsProperties());
+        fencer = Boolean.parseBoolean(System.getProperty("lease-store.fence-departed", "true"))
+                ? new DeadInstanceFencer(config.applicationId(), config.bootstrapServers(), this::processId)
+                : null;
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("lease store stream thread failed; replacing it", e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -157,7 +161,7 @@ public final class LeaseStore implements AutoCloseable {
                 Long.getLong("lease-store.cache-max-bytes", 32L * 1024 * 1024));
         // A killed instance's shards move after this long (the default is 45 s).
         s.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 6000);
-        s.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 1500);
+        s.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 1000);
         // A killed instance leaves its store transactions open; readers of the changelog wait
         // for them to time out before a new owner can restore (Streams' default is 10 s).
         s.put(StreamsConfig.producerPrefix("transaction.timeout.ms"), 4000);
@@ -186,8 +190,29 @@ public final class LeaseStore implements AutoCloseable {
     }
 
     public void start() {
-        streams.setStateListener((now, before) -> ownersReadAt = 0);
+        streams.setStateListener((now, before) -> {
+            ownersReadAt = 0;
+            if (fencer != null && now == KafkaStreams.State.REBALANCING) {
+                fencer.checkSoon(); // a member may just have been dropped
+            }
+        });
         streams.start();
+        if (fencer != null) {
+            fencer.start(Duration.ofSeconds(1));
+        }
+    }
+
+    /** This instance's Streams process id (part of its transactional ids), once its threads run. */
+    private String processId() {
+        String prefix = config.applicationId() + "-";
+        for (var t : streams.metadataForLocalThreads()) {
+            String name = t.threadName();
+            int at = name.indexOf("-StreamThread-");
+            if (name.startsWith(prefix) && at > prefix.length()) {
+                return name.substring(prefix.length(), at);
+            }
+        }
+        return null;
     }
 
     public void setOwnershipListener(ShardOwnershipListener l) {
@@ -345,6 +370,9 @@ public final class LeaseStore implements AutoCloseable {
     @Override
     public void close() {
         barriers.values().forEach(f -> f.completeExceptionally(new IllegalStateException("lease store closed")));
+        if (fencer != null) {
+            fencer.close();
+        }
         // Leave the group so a restarted or surviving instance takes the shards over at once,
         // instead of after the session timeout.
         streams.close(org.apache.kafka.streams.CloseOptions

@@ -88,6 +88,105 @@ class LeaseFencingIT {
         }
     }
 
+    /**
+     * Failover after kill -9: a stream thread of the dead instance leaves an open transaction that
+     * holds its successor until the broker times it out. Once the group has dropped the instance,
+     * the fencer aborts that transaction at once; an instance still in the group is left alone.
+     */
+    @Test
+    void theFencerAbortsOpenTransactionsOfInstancesThatLeftTheGroup() throws Exception {
+        try (EmbeddedKafkaBroker broker = brokerWithLeaseLog()) {
+            String app = "fencer-app";
+            String dead = java.util.UUID.randomUUID().toString();
+            String alive = java.util.UUID.randomUUID().toString();
+            KafkaConsumer<byte[], byte[]> deadMember = member(broker.bootstrapServers(), app, dead);
+            KafkaConsumer<byte[], byte[]> liveMember = member(broker.bootstrapServers(), app, alive);
+            // Transactions as the members' stream threads would leave them: open, with a record in
+            // the log, and a timeout far beyond this test.
+            var deadTxn = openTransaction(broker.bootstrapServers(), app + "-" + dead + "-1");
+            var liveTxn = openTransaction(broker.bootstrapServers(), app + "-" + alive + "-1");
+            TopicPartition tp = new TopicPartition(TOPIC, 0);
+            long logEnd = 2;
+            assertThat(stableEnd(broker.bootstrapServers(), tp)).isZero();
+            awaitMembers(broker.bootstrapServers(), app, 2, deadMember, liveMember);
+
+            try (io.cmqkafka.lease.DeadInstanceFencer fencer = new io.cmqkafka.lease.DeadInstanceFencer(app,
+                    broker.bootstrapServers(), () -> alive)) {
+                fencer.check(); // both members are in the group: nothing to fence
+                assertThat(stableEnd(broker.bootstrapServers(), tp)).isZero();
+                deadMember.close(Duration.ZERO); // the group drops it (as after its session timeout)
+                awaitMembers(broker.bootstrapServers(), app, 1, liveMember);
+                fencer.check();
+                // The dead instance's transaction is aborted: the stable end moves up to the live
+                // instance's open transaction (its record comes second in the log), not beyond.
+                assertThat(stableEnd(broker.bootstrapServers(), tp)).isEqualTo(1);
+                assertThatThrownBy(deadTxn::commitTransaction)
+                        .isInstanceOf(org.apache.kafka.common.KafkaException.class);
+                liveTxn.commitTransaction(); // not fenced
+                assertThat(stableEnd(broker.bootstrapServers(), tp)).isEqualTo(logEnd + 2); // + two markers
+            } finally {
+                deadTxn.close(Duration.ZERO);
+                liveTxn.close(Duration.ZERO);
+                liveMember.close(Duration.ZERO);
+            }
+        }
+    }
+
+    /** A group member with a Streams thread's default client id, polled until it has joined. */
+    static KafkaConsumer<byte[], byte[]> member(String bootstrap, String app, String processId) {
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, app);
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, app + "-" + processId + "-StreamThread-1-consumer");
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        consumer.subscribe(List.of(TOPIC));
+        consumer.poll(Duration.ofMillis(100));
+        return consumer;
+    }
+
+    /** Polls the members (joining takes polls) until the group lists {@code n} members. */
+    @SafeVarargs
+    static void awaitMembers(String bootstrap, String group, int n, KafkaConsumer<byte[], byte[]>... polled)
+            throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
+                    .get(10, TimeUnit.SECONDS).members().size() != n) {
+                assertThat(System.nanoTime()).as("group %s never had %d members", group, n).isLessThan(deadline);
+                for (KafkaConsumer<byte[], byte[]> c : polled) {
+                    c.poll(Duration.ofMillis(50));
+                }
+            }
+        }
+    }
+
+    static org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> openTransaction(String bootstrap,
+            String txnId) throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, txnId);
+        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 300_000);
+        var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(p,
+                new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer());
+        producer.initTransactions();
+        producer.beginTransaction();
+        producer.send(new ProducerRecord<>(TOPIC, 0, new byte[] {1}, new byte[] {1})).get(30, TimeUnit.SECONDS);
+        return producer;
+    }
+
+    /** The last stable offset: how far a read_committed reader (a restoring owner) can get. */
+    static long stableEnd(String bootstrap, TopicPartition tp) {
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            return consumer.endOffsets(List.of(tp), Duration.ofSeconds(10)).get(tp);
+        }
+    }
+
     /** A fresh real broker with a one-partition lease log. */
     static EmbeddedKafkaBroker brokerWithLeaseLog() throws Exception {
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(Files.createTempDirectory("fencing"), 0).start();
