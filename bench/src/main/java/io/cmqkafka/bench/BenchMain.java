@@ -94,7 +94,7 @@ public final class BenchMain {
             List<Result> results = new ArrayList<>();
             List<HeapSampler.Sample> samples;
             try (CmqHttpClient cmq = new CmqHttpClient(serviceHostPort, o.secretId, o.secretKey, o.signMethod,
-                    o.httpClients, o.httpThreads);
+                    o.httpEventLoops, o.httpMaxConnections);
                     HeapSampler sampler = new HeapSampler(serviceHostPort, service == null ? -1 : service.pid(),
                             broker == null ? -1 : broker.pid(), runStart)) {
                 Bench b = new Bench(o, cmq, bootstrap, runStart, service == null ? -1 : service.pid(),

@@ -28,8 +28,9 @@ final class Options {
     String secretId = "AKIDbench";
     String secretKey = "benchkey";
     CmqSigner.Method signMethod = CmqSigner.Method.HMAC_SHA1;
-    int httpClients = 2;
-    int httpThreads = 2;
+    /** Event-loop threads of the load generator's HTTP client. */
+    int httpEventLoops = 1;
+    int httpMaxConnections = 512;
 
     int warmupSeconds = 30;
     int durationSeconds = 20;
@@ -73,6 +74,7 @@ final class Options {
               --backlog-body-bytes N   body size of backlog messages (default 100)
               --backlog-drain S        seconds to consume the backlog
               --queues N               queues of the many-queues scenario
+              --http-event-loops N     event-loop threads of the load generator's HTTP client (default 1)
               --service-heap SIZE      -Xmx of the service process (default 1g)
               --jfr                    record the service with JDK Flight Recorder; hot methods go in the report
               --service HOST:PORT      use a running service instead of starting one (needs --bootstrap for raw)
@@ -120,6 +122,7 @@ final class Options {
                 case "--backlog-body-bytes" -> o.backlogBodyBytes = Integer.parseInt(args[++i]);
                 case "--backlog-drain" -> o.backlogDrainSeconds = Integer.parseInt(args[++i]);
                 case "--queues" -> o.queues = Integer.parseInt(args[++i]);
+                case "--http-event-loops" -> o.httpEventLoops = Integer.parseInt(args[++i]);
                 case "--service-heap" -> o.serviceHeap = args[++i];
                 case "--jfr" -> o.jfr = true;
                 case "--service-opt" -> o.serviceOpts.add(args[++i]);
@@ -172,8 +175,8 @@ final class Options {
             m.put("extra service JVM arguments", String.join(" ", serviceOpts));
         }
         m.put("signature", signMethod.paramValue() + " (the service accepts any key unless it verifies)");
-        m.put("HTTP client", "java.net.http.HttpClient, HTTP/1.1 keep-alive, " + httpClients + " clients x "
-                + httpThreads + " threads");
+        m.put("HTTP client", "Vert.x HttpClient, HTTP/1.1 keep-alive, " + httpEventLoops + " event loop(s), up to "
+                + httpMaxConnections + " connections");
         return m;
     }
 }
