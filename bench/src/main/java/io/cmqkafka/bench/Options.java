@@ -32,7 +32,9 @@ final class Options {
     int httpEventLoops = 1;
     int httpMaxConnections = 512;
 
-    int warmupSeconds = 30;
+    // The service's JIT needs about two minutes on 2 cores: after 30 s its compiler threads still took
+    // ~0.4 cores of the send scenario (19k msg/s), after 120 s 0.09 cores (58k msg/s).
+    int warmupSeconds = 120;
     int durationSeconds = 20;
     int bodyBytes = 1024;
     int batch = 16;
@@ -62,13 +64,14 @@ final class Options {
               --full                   issue #7 sizes: 60 s per scenario, 10M backlog, 1000 queues
               --scenarios a,b,...      subset of raw,send,cycle,single,latency,backlog,queues (default: all)
               --duration S             seconds per scenario
-              --warmup S               warm-up seconds before measuring
+              --warmup S               warm-up seconds before measuring (default 120: the service's JIT settles)
               --connections N          connections of the send scenario (default 16)
               --producers N            producer connections of cycle/single (default 4)
               --consumers N            consumer connections of cycle/single/backlog (default 8)
               --body-bytes N           message body size (default 1024)
               --batch N                batch size of Batch* actions (default 16, max 16)
               --latency-rate N         msg/s of the latency scenario (default 1000)
+              --latency-consumers N    long-polling consumers of the latency scenario (default 4)
               --sender-connections N   max sends in flight of the fixed-rate senders (default 32)
               --backlog N              messages in the backlog scenario
               --backlog-body-bytes N   body size of backlog messages (default 100)
@@ -92,7 +95,7 @@ final class Options {
         Options o = new Options();
         if (Arrays.asList(args).contains("--full")) {
             o.full = true;
-            o.warmupSeconds = 30;
+            o.warmupSeconds = 120;
             o.durationSeconds = 60;
             o.backlogMessages = 10_000_000;
             o.backlogReferenceMessages = 200_000;
@@ -117,6 +120,7 @@ final class Options {
                 case "--body-bytes" -> o.bodyBytes = Integer.parseInt(args[++i]);
                 case "--batch" -> o.batch = Math.max(1, Math.min(16, Integer.parseInt(args[++i])));
                 case "--latency-rate" -> o.latencyRate = Integer.parseInt(args[++i]);
+                case "--latency-consumers" -> o.latencyConsumers = Integer.parseInt(args[++i]);
                 case "--sender-connections" -> o.senderConnections = Integer.parseInt(args[++i]);
                 case "--backlog" -> o.backlogMessages = Long.parseLong(args[++i]);
                 case "--backlog-body-bytes" -> o.backlogBodyBytes = Integer.parseInt(args[++i]);
