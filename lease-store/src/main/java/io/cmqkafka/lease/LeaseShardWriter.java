@@ -40,6 +40,9 @@ public final class LeaseShardWriter implements AutoCloseable {
     private record Pending(ProducerRecord<byte[], byte[]> record, CompletableFuture<Void> done) {
     }
 
+    /** Wakes the idle writer thread when closing (an idle writer waits without polling). */
+    private static final Pending WAKE_UP = new Pending(null, new CompletableFuture<>());
+
     /** Thrown into the futures of events this writer can no longer write. */
     public static final class NotOwnerException extends KafkaException {
         public NotOwnerException(String message, Throwable cause) {
@@ -69,6 +72,9 @@ public final class LeaseShardWriter implements AutoCloseable {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         // The commit already groups what waits; no linger on top of it.
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        // A produce right after a commit can meet CONCURRENT_TRANSACTIONS while the broker completes the
+        // previous one; the default 100 ms backoff would go straight into a receive's latency.
+        p.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 10);
         p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, transactionalId);
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
         this.thread = new Thread(this::run, "lease-writer-" + shard);
@@ -117,15 +123,16 @@ public final class LeaseShardWriter implements AutoCloseable {
         List<Pending> batch = new ArrayList<>();
         while (true) {
             try {
-                Pending first = queue.poll(50, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    if (closing) {
+                Pending first = queue.poll(5, TimeUnit.SECONDS);
+                if (first == null || first == WAKE_UP) {
+                    if (closing && queue.isEmpty()) {
                         return;
                     }
                     continue;
                 }
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
+                batch.removeIf(p -> p == WAKE_UP);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 failQueued(null);
@@ -136,6 +143,9 @@ public final class LeaseShardWriter implements AutoCloseable {
                 return;
             }
             batch.clear();
+            if (closing && queue.isEmpty()) {
+                return;
+            }
         }
     }
 
@@ -197,6 +207,7 @@ public final class LeaseShardWriter implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
+        queue.add(WAKE_UP);
         try {
             thread.join(Duration.ofSeconds(15).toMillis());
         } catch (InterruptedException e) {

@@ -71,6 +71,10 @@ public final class QueueEngine implements QueueService, AutoCloseable {
      * answers long polls when they time out.
      */
     private final java.util.concurrent.ExecutorService loader;
+    /** Fetches producer metadata of queue topics, so that no send blocks an event loop on it. */
+    private final java.util.concurrent.ExecutorService topicMetadata;
+    /** Per queue topic: done once the producer knows the topic's partitions. */
+    private final Map<String, CompletableFuture<Void>> topicsKnown = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, ActiveQueue> active = new ConcurrentHashMap<>();
     private final PeerClient peers;
     private final String selfUrl;
@@ -121,6 +125,11 @@ public final class QueueEngine implements QueueService, AutoCloseable {
         });
         this.loader = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "cmq-engine-loader");
+            t.setDaemon(true);
+            return t;
+        });
+        this.topicMetadata = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "cmq-engine-topic-metadata");
             t.setDaemon(true);
             return t;
         });
@@ -248,6 +257,7 @@ public final class QueueEngine implements QueueService, AutoCloseable {
     }
 
     private void deactivate(ActiveQueue aq, QueueRecord rec) {
+        topicsKnown.remove(rec.topic());
         for (PartitionDispatcher d : aq.partitions) {
             d.deactivate();
             fetcher.unassign(new TopicPartition(rec.topic(), d.partition));
@@ -396,7 +406,7 @@ public final class QueueEngine implements QueueService, AutoCloseable {
         // Sends never wait for (or fail with) the loading of lease state: any instance can append.
         ActiveQueue queueState = activeQueue(rec);
         activate(rec); // loads owned partitions in the background; the send does not wait for it
-        return completed(queueState).thenCompose(aq -> {
+        return topicKnown(rec.topic()).thenCompose(x -> completed(queueState)).thenCompose(aq -> {
             // Backlog estimate: this instance's partitions, scaled to the whole queue.
             long local = 0;
             int owned = 0;
@@ -1197,6 +1207,7 @@ public final class QueueEngine implements QueueService, AutoCloseable {
 
     private CompletableFuture<ActiveQueue> activate(QueueRecord rec) {
         ActiveQueue aq = activeQueue(rec);
+        topicKnown(rec.topic()); // ahead of the first send
         aq.rules = rulesOf(rec);
         List<CompletableFuture<Void>> loads = new ArrayList<>();
         for (PartitionDispatcher d : aq.partitions) {
@@ -1314,6 +1325,25 @@ public final class QueueEngine implements QueueService, AutoCloseable {
         return CompletableFuture.completedFuture(v);
     }
 
+    /**
+     * Completes once the producer has the topic's metadata. The first send to a topic would otherwise
+     * wait for it inside {@code producer.send()}, on the HTTP event loop, stalling every connection
+     * of that loop (with 100 new queues, sends waited up to 2 s).
+     */
+    private CompletableFuture<Void> topicKnown(String topic) {
+        CompletableFuture<Void> known = topicsKnown.get(topic);
+        if (known != null && known.isDone()) {
+            return known;
+        }
+        return topicsKnown.computeIfAbsent(topic, t -> CompletableFuture.runAsync(() -> {
+            try {
+                producer.partitionsFor(t);
+            } catch (RuntimeException e) {
+                topicsKnown.remove(t); // the send goes on and reports what the producer says; retry next time
+            }
+        }, topicMetadata));
+    }
+
     private CompletableFuture<RecordMetadata> produce(ProducerRecord<byte[], byte[]> pr) {
         CompletableFuture<RecordMetadata> ack = new CompletableFuture<>();
         producer.send(pr, (md, ex) -> {
@@ -1366,6 +1396,7 @@ public final class QueueEngine implements QueueService, AutoCloseable {
     public void close() {
         timers.shutdownNow();
         loader.shutdownNow();
+        topicMetadata.shutdownNow();
         fetcher.close();
         metadata.close();
         producer.close(Duration.ofSeconds(5));
