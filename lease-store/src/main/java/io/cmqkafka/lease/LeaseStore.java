@@ -108,6 +108,7 @@ public final class LeaseStore implements AutoCloseable {
                 }
                 activeShards.add(shard);
                 ownersReadAt = 0;
+                LOG.info("lease shard {} is active on this instance", shard);
                 ownershipListener.onShardActive(shard);
             }
 
@@ -161,7 +162,8 @@ public final class LeaseStore implements AutoCloseable {
                 Long.getLong("lease-store.cache-max-bytes", 32L * 1024 * 1024));
         // A killed instance's shards move after this long (the default is 45 s).
         s.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 6000);
-        s.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 1000);
+        // Members learn of a rebalance at their next heartbeat: a short interval shortens failover.
+        s.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 500);
         // A killed instance leaves its store transactions open; readers of the changelog wait
         // for them to time out before a new owner can restore (Streams' default is 10 s).
         s.put(StreamsConfig.producerPrefix("transaction.timeout.ms"), 4000);
@@ -191,6 +193,7 @@ public final class LeaseStore implements AutoCloseable {
 
     public void start() {
         streams.setStateListener((now, before) -> {
+            LOG.info("lease store {} -> {}", before, now); // rare; dates rebalances when reading a failover
             ownersReadAt = 0;
             if (fencer != null && now == KafkaStreams.State.REBALANCING) {
                 fencer.checkSoon(); // a member may just have been dropped

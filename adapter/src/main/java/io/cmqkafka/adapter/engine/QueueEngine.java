@@ -147,14 +147,18 @@ public final class QueueEngine implements QueueService, AutoCloseable {
             public void onShardActive(int shard) {
                 // Take over the partitions of queues in use right away (off the stream thread: the
                 // barrier needs it), so a failover does not wait for the next receive.
-                loader.execute(() -> {
-                    for (QueueRecord rec : metadata.queues()) {
-                        ActiveQueue aq = active.get(rec.queueId());
-                        if (aq != null) {
-                            activate(rec);
+                try {
+                    loader.execute(() -> {
+                        for (QueueRecord rec : metadata.queues()) {
+                            ActiveQueue aq = active.get(rec.queueId());
+                            if (aq != null) {
+                                activate(rec);
+                            }
                         }
-                    }
-                });
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException closing) {
+                    // the engine is shutting down; nothing to take over
+                }
             }
         });
     }

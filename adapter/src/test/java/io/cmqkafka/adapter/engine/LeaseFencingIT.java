@@ -99,19 +99,25 @@ class LeaseFencingIT {
             String app = "fencer-app";
             String dead = java.util.UUID.randomUUID().toString();
             String alive = java.util.UUID.randomUUID().toString();
-            KafkaConsumer<byte[], byte[]> deadMember = member(broker.bootstrapServers(), app, dead);
-            KafkaConsumer<byte[], byte[]> liveMember = member(broker.bootstrapServers(), app, alive);
-            // Transactions as the members' stream threads would leave them: open, with a record in
-            // the log, and a timeout far beyond this test.
-            var deadTxn = openTransaction(broker.bootstrapServers(), app + "-" + dead + "-1");
-            var liveTxn = openTransaction(broker.bootstrapServers(), app + "-" + alive + "-1");
-            TopicPartition tp = new TopicPartition(TOPIC, 0);
-            long logEnd = 2;
-            assertThat(stableEnd(broker.bootstrapServers(), tp)).isZero();
-            awaitMembers(broker.bootstrapServers(), app, 2, deadMember, liveMember);
+            List<AutoCloseable> opened = new ArrayList<>();
+            try {
+                KafkaConsumer<byte[], byte[]> deadMember = member(broker.bootstrapServers(), app, dead);
+                opened.add(() -> deadMember.close(Duration.ZERO));
+                KafkaConsumer<byte[], byte[]> liveMember = member(broker.bootstrapServers(), app, alive);
+                opened.add(() -> liveMember.close(Duration.ZERO));
+                // Transactions as the members' stream threads would leave them: open, with a record in
+                // the log, and a timeout far beyond this test.
+                var deadTxn = openTransaction(broker.bootstrapServers(), app + "-" + dead + "-1");
+                opened.add(() -> deadTxn.close(Duration.ZERO));
+                var liveTxn = openTransaction(broker.bootstrapServers(), app + "-" + alive + "-1");
+                opened.add(() -> liveTxn.close(Duration.ZERO));
+                TopicPartition tp = new TopicPartition(TOPIC, 0);
+                long logEnd = 2;
+                assertThat(stableEnd(broker.bootstrapServers(), tp)).isZero();
+                awaitMembers(broker.bootstrapServers(), app, 2, deadMember, liveMember);
 
-            try (io.cmqkafka.lease.DeadInstanceFencer fencer = new io.cmqkafka.lease.DeadInstanceFencer(app,
-                    broker.bootstrapServers(), () -> alive)) {
+                var fencer = new io.cmqkafka.lease.DeadInstanceFencer(app, broker.bootstrapServers(), () -> alive);
+                opened.add(fencer);
                 fencer.check(); // both members are in the group: nothing to fence
                 assertThat(stableEnd(broker.bootstrapServers(), tp)).isZero();
                 deadMember.close(Duration.ZERO); // the group drops it (as after its session timeout)
@@ -125,9 +131,13 @@ class LeaseFencingIT {
                 liveTxn.commitTransaction(); // not fenced
                 assertThat(stableEnd(broker.bootstrapServers(), tp)).isEqualTo(logEnd + 2); // + two markers
             } finally {
-                deadTxn.close(Duration.ZERO);
-                liveTxn.close(Duration.ZERO);
-                liveMember.close(Duration.ZERO);
+                for (AutoCloseable c : opened) {
+                    try {
+                        c.close();
+                    } catch (Exception e) {
+                        // closing after a failure: the first failure is the one to report
+                    }
+                }
             }
         }
     }
@@ -151,13 +161,24 @@ class LeaseFencingIT {
             throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
-                    .get(10, TimeUnit.SECONDS).members().size() != n) {
+            while (members(admin, group) != n) {
                 assertThat(System.nanoTime()).as("group %s never had %d members", group, n).isLessThan(deadline);
                 for (KafkaConsumer<byte[], byte[]> c : polled) {
                     c.poll(Duration.ofMillis(50));
                 }
             }
+        }
+    }
+
+    static int members(Admin admin, String group) throws Exception {
+        try {
+            return admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
+                    .get(10, TimeUnit.SECONDS).members().size();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.GroupIdNotFoundException) {
+                return 0; // no member has joined yet
+            }
+            throw e;
         }
     }
 
