@@ -52,7 +52,9 @@ public final class LeaseShardWriter implements AutoCloseable {
 
     private final int shard;
     private final String transactionalId;
-    private final KafkaProducer<byte[], byte[]> producer;
+    private final Properties producerProperties;
+    /** Created on the writer's thread: the caller (a stream thread taking over shards) does not wait for it. */
+    private volatile KafkaProducer<byte[], byte[]> producer;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean closing;
@@ -76,7 +78,7 @@ public final class LeaseShardWriter implements AutoCloseable {
         // previous one; the default 100 ms backoff would go straight into a receive's latency.
         p.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 10);
         p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, transactionalId);
-        this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        this.producerProperties = p;
         this.thread = new Thread(this::run, "lease-writer-" + shard);
         this.thread.setDaemon(true);
         this.thread.start();
@@ -101,6 +103,19 @@ public final class LeaseShardWriter implements AutoCloseable {
     }
 
     private void run() {
+        if (closing) {
+            // Handed over before it started: opening it now could fence the shard's next owner.
+            failQueued(null);
+            return;
+        }
+        try {
+            producer = new KafkaProducer<>(producerProperties, new ByteArraySerializer(), new ByteArraySerializer());
+        } catch (KafkaException e) {
+            fencedBy = "cannot create producer: " + e.getMessage();
+            LOG.warn("lease writer of shard {} could not start: {}", shard, e.getMessage());
+            failQueued(e);
+            return;
+        }
         // Fences every earlier writer of this shard and aborts its open transaction. Kafka may be
         // unreachable for a while: retry, failing what waits meanwhile instead of holding it.
         while (true) {
@@ -214,6 +229,9 @@ public final class LeaseShardWriter implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         failQueued(null);
-        producer.close(Duration.ofSeconds(5));
+        KafkaProducer<byte[], byte[]> p = producer;
+        if (p != null) {
+            p.close(Duration.ofSeconds(5));
+        }
     }
 }
