@@ -1,6 +1,7 @@
 package io.cmqkafka.lease;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -47,8 +48,13 @@ public final class DeadInstanceFencer implements AutoCloseable {
     private final String applicationId;
     private final Properties producerProperties;
     private final Admin admin;
-    private final Supplier<String> selfProcessId;
-    private final Pattern memberClientId;
+    /** Names of this instance's stream threads (its own process id is never fenced). */
+    private final Supplier<? extends Collection<String>> localThreadNames;
+    /**
+     * Streams' default thread names and member client ids:
+     * {@code <application.id>-<processId>-StreamThread-<n>[-consumer]}.
+     */
+    private final Pattern streamThread;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "lease-store-fencer");
         t.setDaemon(true);
@@ -57,12 +63,12 @@ public final class DeadInstanceFencer implements AutoCloseable {
     /** Stream thread indexes of every instance seen in the group at the last look. */
     private Map<String, Set<Integer>> lastSeen = Map.of();
 
-    public DeadInstanceFencer(String applicationId, String bootstrapServers, Supplier<String> selfProcessId) {
+    public DeadInstanceFencer(String applicationId, String bootstrapServers,
+            Supplier<? extends Collection<String>> localThreadNames) {
         this.applicationId = applicationId;
-        this.selfProcessId = selfProcessId;
-        // Default Streams client ids: <application.id>-<processId>-StreamThread-<n>-consumer.
-        this.memberClientId = Pattern.compile(Pattern.quote(applicationId)
-                + "-([0-9a-fA-F-]{36})-StreamThread-(\\d+)-consumer");
+        this.localThreadNames = localThreadNames;
+        this.streamThread = Pattern.compile(Pattern.quote(applicationId)
+                + "-([0-9a-fA-F-]{36})-StreamThread-(\\d+)(-consumer)?");
         Properties a = new Properties();
         a.put("bootstrap.servers", bootstrapServers);
         a.put("client.id", applicationId + "-fencer-admin");
@@ -90,10 +96,11 @@ public final class DeadInstanceFencer implements AutoCloseable {
         try {
             ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(applicationId))
                     .describedGroups().get(applicationId).get(5, TimeUnit.SECONDS);
-            Map<String, Set<Integer>> now = membersOf(group.members());
-            String self = selfProcessId.get();
+            Map<String, Set<Integer>> now = threadsByProcess(group.members().stream()
+                    .map(MemberDescription::clientId).toList());
+            Set<String> self = threadsByProcess(localThreadNames.get()).keySet();
             for (Map.Entry<String, Set<Integer>> e : lastSeen.entrySet()) {
-                if (!now.containsKey(e.getKey()) && !e.getKey().equals(self)) {
+                if (!now.containsKey(e.getKey()) && !self.contains(e.getKey())) {
                     fence(e.getKey(), e.getValue());
                 }
             }
@@ -105,10 +112,11 @@ public final class DeadInstanceFencer implements AutoCloseable {
         }
     }
 
-    Map<String, Set<Integer>> membersOf(Iterable<MemberDescription> members) {
+    /** Process id to stream thread indexes, from thread names or member client ids. */
+    private Map<String, Set<Integer>> threadsByProcess(Collection<String> names) {
         Map<String, Set<Integer>> m = new HashMap<>();
-        for (MemberDescription d : members) {
-            Matcher x = memberClientId.matcher(d.clientId());
+        for (String name : names) {
+            Matcher x = streamThread.matcher(name);
             if (x.matches()) {
                 m.computeIfAbsent(x.group(1), k -> new HashSet<>()).add(Integer.parseInt(x.group(2)));
             }

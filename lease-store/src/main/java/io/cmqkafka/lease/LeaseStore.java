@@ -135,7 +135,8 @@ public final class LeaseStore implements AutoCloseable {
         streams = new KafkaStreams(LeaseTopology.build(config.eventTopic(), listener, config.sweepInterval()),
                 streamsProperties());
         fencer = Boolean.parseBoolean(System.getProperty("lease-store.fence-departed", "true"))
-                ? new DeadInstanceFencer(config.applicationId(), config.bootstrapServers(), this::processId)
+                ? new DeadInstanceFencer(config.applicationId(), config.bootstrapServers(),
+                        () -> streams.metadataForLocalThreads().stream().map(t -> t.threadName()).toList())
                 : null;
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("lease store stream thread failed; replacing it", e);
@@ -164,8 +165,9 @@ public final class LeaseStore implements AutoCloseable {
         s.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 6000);
         // Members learn of a rebalance at their next heartbeat: a short interval shortens failover.
         s.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 500);
-        // A killed instance leaves its store transactions open; readers of the changelog wait
-        // for them to time out before a new owner can restore (Streams' default is 10 s).
+        // A killed instance leaves its store transaction open, which holds the next owner of its
+        // shards; DeadInstanceFencer aborts it once the group drops the instance, and this timeout
+        // is the fallback should that fail (Streams' default is 10 s).
         s.put(StreamsConfig.producerPrefix("transaction.timeout.ms"), 4000);
         if (config.applicationServer() != null) {
             s.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.applicationServer());
@@ -203,19 +205,6 @@ public final class LeaseStore implements AutoCloseable {
         if (fencer != null) {
             fencer.start(Duration.ofSeconds(1));
         }
-    }
-
-    /** This instance's Streams process id (part of its transactional ids), once its threads run. */
-    private String processId() {
-        String prefix = config.applicationId() + "-";
-        for (var t : streams.metadataForLocalThreads()) {
-            String name = t.threadName();
-            int at = name.indexOf("-StreamThread-");
-            if (name.startsWith(prefix) && at > prefix.length()) {
-                return name.substring(prefix.length(), at);
-            }
-        }
-        return null;
     }
 
     public void setOwnershipListener(ShardOwnershipListener l) {

@@ -74,7 +74,7 @@ public final class QueueEngine implements QueueService, AutoCloseable {
     /** Fetches producer metadata of queue topics, so that no send blocks an event loop on it. */
     private final java.util.concurrent.ExecutorService topicMetadata;
     /** Per queue topic: done once the producer knows the topic's partitions. */
-    private final Map<String, CompletableFuture<Void>> topicsKnown = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Void>> topicsKnown = new ConcurrentHashMap<>();
     private final Map<String, ActiveQueue> active = new ConcurrentHashMap<>();
     private final PeerClient peers;
     private final String selfUrl;

@@ -116,7 +116,8 @@ class LeaseFencingIT {
                 assertThat(stableEnd(broker.bootstrapServers(), tp)).isZero();
                 awaitMembers(broker.bootstrapServers(), app, 2, deadMember, liveMember);
 
-                var fencer = new io.cmqkafka.lease.DeadInstanceFencer(app, broker.bootstrapServers(), () -> alive);
+                var fencer = new io.cmqkafka.lease.DeadInstanceFencer(app, broker.bootstrapServers(),
+                        () -> List.of(app + "-" + alive + "-StreamThread-1"));
                 opened.add(fencer);
                 fencer.check(); // both members are in the group: nothing to fence
                 assertThat(stableEnd(broker.bootstrapServers(), tp)).isZero();
