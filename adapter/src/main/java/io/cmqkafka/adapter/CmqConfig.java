@@ -132,5 +132,14 @@ public interface CmqConfig {
          */
         @WithDefault("true")
         boolean fencedWrites();
+
+        /**
+         * TCP port, open while this instance runs, that the other instances connect to: once it
+         * refuses (the process died) they take its shards over at once instead of after the
+         * 6 s session timeout. 0: any free port; -1: off. It must be reachable from the other
+         * instances at cmq.advertised-host.
+         */
+        @WithDefault("0")
+        int livenessPort();
     }
 }

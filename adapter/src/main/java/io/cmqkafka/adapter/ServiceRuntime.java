@@ -85,7 +85,8 @@ public class ServiceRuntime {
         leaseStore = new LeaseStore(new LeaseStoreConfig(bootstrap, config.clusterName() + "-lease-store",
                 settings.leaseTopic(), config.lease().shards(), rf, minIsr, dataDir.resolve("lease-state"),
                 config.lease().standbyReplicas(), advertisedHost() + ":" + httpPort,
-                Duration.ofMillis(config.lease().sweepIntervalMs()), config.lease().fencedWrites()));
+                Duration.ofMillis(config.lease().sweepIntervalMs()), config.lease().fencedWrites(),
+                config.lease().livenessPort()));
         leaseStore.start();
         try {
             // A lone instance owns every shard once RUNNING; in a cluster an instance can serve

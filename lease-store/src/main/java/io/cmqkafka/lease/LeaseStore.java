@@ -54,6 +54,10 @@ public final class LeaseStore implements AutoCloseable {
     private volatile Map<Integer, org.apache.kafka.streams.state.HostInfo> owners = Map.of();
     private volatile long ownersReadAt;
     private final DeadInstanceFencer fencer;
+    /** This instance's static group membership (see {@link DeadInstanceFencer}); null: dynamic. */
+    private final String groupInstanceIdPrefix;
+    /** Open while this store runs; peers probe it (null: no static membership). */
+    private final LivenessBeacon beacon;
 
     /** Told when this instance gains or loses the active task of a shard. */
     public interface ShardOwnershipListener {
@@ -67,6 +71,20 @@ public final class LeaseStore implements AutoCloseable {
 
     public LeaseStore(LeaseStoreConfig config) {
         this.config = config;
+        String host = config.applicationServer() == null ? null
+                : config.applicationServer().substring(0, Math.max(0, config.applicationServer().lastIndexOf(':')));
+        if (host != null && config.livenessPort() >= 0 && DeadInstanceFencer.isPlainHost(host)) {
+            try {
+                beacon = new LivenessBeacon(config.livenessPort());
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("cannot open the lease store's liveness port " + config.livenessPort(), e);
+            }
+            groupInstanceIdPrefix = DeadInstanceFencer.instanceIdPrefix(host, beacon.port());
+            LOG.info("lease store liveness port {} (group.instance.id {}-<thread>)", beacon.port(), groupInstanceIdPrefix);
+        } else {
+            beacon = null;
+            groupInstanceIdPrefix = null;
+        }
         ensureEventTopic();
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
@@ -136,7 +154,8 @@ public final class LeaseStore implements AutoCloseable {
                 streamsProperties());
         fencer = Boolean.parseBoolean(System.getProperty("lease-store.fence-departed", "true"))
                 ? new DeadInstanceFencer(config.applicationId(), config.bootstrapServers(),
-                        () -> streams.metadataForLocalThreads().stream().map(t -> t.threadName()).toList())
+                        () -> streams.metadataForLocalThreads().stream().map(t -> t.threadName()).toList(),
+                        groupInstanceIdPrefix, DeadInstanceFencer.EndpointProbe.TCP)
                 : null;
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("lease store stream thread failed; replacing it", e);
@@ -172,6 +191,12 @@ public final class LeaseStore implements AutoCloseable {
         if (config.applicationServer() != null) {
             s.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.applicationServer());
         }
+        if (groupInstanceIdPrefix != null) {
+            // Static membership, so that peers can remove a killed instance from the group at once
+            // instead of waiting for its session timeout (DeadInstanceFencer). Streams appends
+            // "-<thread index>" per stream thread.
+            s.put(StreamsConfig.mainConsumerPrefix("group.instance.id"), groupInstanceIdPrefix);
+        }
         return s;
     }
 
@@ -203,7 +228,7 @@ public final class LeaseStore implements AutoCloseable {
         });
         streams.start();
         if (fencer != null) {
-            fencer.start(Duration.ofSeconds(1));
+            fencer.start(Duration.ofMillis(500));
         }
     }
 
@@ -373,5 +398,8 @@ public final class LeaseStore implements AutoCloseable {
         writers.values().forEach(LeaseShardWriter::close); // any a timed-out close left behind
         writers.clear();
         producer.close(Duration.ofSeconds(5));
+        if (beacon != null) {
+            beacon.close(); // only now: the group has been left, peers need not remove this instance
+        }
     }
 }

@@ -19,6 +19,10 @@ import java.time.Duration;
  * @param fencedWrites      dispatcher events through a transactional writer per shard that the
  *                          shard's next owner fences ({@link LeaseShardWriter}); false: a plain
  *                          idempotent producer, faster but without fencing
+ * @param livenessPort      TCP port, open while this instance runs, that the other instances probe
+ *                          to take its shards over at once after a crash ({@link DeadInstanceFencer});
+ *                          0: any free port; -1: none (they wait for the session timeout). Used only
+ *                          with an {@code applicationServer}, whose host the peers connect to
  */
 public record LeaseStoreConfig(
         String bootstrapServers,
@@ -31,13 +35,22 @@ public record LeaseStoreConfig(
         int standbyReplicas,
         String applicationServer,
         Duration sweepInterval,
-        boolean fencedWrites) {
+        boolean fencedWrites,
+        int livenessPort) {
 
     /** With fenced writes. */
     public LeaseStoreConfig(String bootstrapServers, String applicationId, String eventTopic, int shards,
             short replicationFactor, int minInSyncReplicas, Path stateDir, int standbyReplicas,
             String applicationServer, Duration sweepInterval) {
         this(bootstrapServers, applicationId, eventTopic, shards, replicationFactor, minInSyncReplicas, stateDir,
-                standbyReplicas, applicationServer, sweepInterval, true);
+                standbyReplicas, applicationServer, sweepInterval, true, 0);
+    }
+
+    /** With a liveness port chosen by the system. */
+    public LeaseStoreConfig(String bootstrapServers, String applicationId, String eventTopic, int shards,
+            short replicationFactor, int minInSyncReplicas, Path stateDir, int standbyReplicas,
+            String applicationServer, Duration sweepInterval, boolean fencedWrites) {
+        this(bootstrapServers, applicationId, eventTopic, shards, replicationFactor, minInSyncReplicas, stateDir,
+                standbyReplicas, applicationServer, sweepInterval, fencedWrites, 0);
     }
 }

@@ -143,9 +143,95 @@ class LeaseFencingIT {
         }
     }
 
+    /**
+     * Failover without waiting for the session timeout: an instance whose liveness port answered
+     * and then refuses connections twice is removed from the group, and its open transaction
+     * aborted, in the same look. One refusal is not enough, an endpoint that never answered
+     * (misconfigured, or starting) is left to the session timeout, and the fencer's own instance
+     * is never probed.
+     */
+    @Test
+    void theFencerRemovesStaticMembersWhoseEndpointStoppedAnswering() throws Exception {
+        try (EmbeddedKafkaBroker broker = brokerWithLeaseLog()) {
+            String app = "probe-app";
+            String dead = java.util.UUID.randomUUID().toString();
+            String silent = java.util.UUID.randomUUID().toString();
+            String self = java.util.UUID.randomUUID().toString();
+            List<AutoCloseable> opened = new ArrayList<>();
+            try {
+                java.net.ServerSocket deadEndpoint = new java.net.ServerSocket(0, 50,
+                        java.net.InetAddress.getLoopbackAddress());
+                opened.add(deadEndpoint);
+                String deadId = "cmq-0000000a-127.0.0.1-" + deadEndpoint.getLocalPort();
+                String silentId = "cmq-0000000b-127.0.0.1-" + closedPort();
+                String selfId = "cmq-0000000c-127.0.0.1-" + closedPort();
+                String bootstrap = broker.bootstrapServers();
+                var deadMember = member(bootstrap, app, dead, deadId + "-1");
+                opened.add(() -> deadMember.close(Duration.ZERO));
+                var silentMember = member(bootstrap, app, silent, silentId + "-1");
+                opened.add(() -> silentMember.close(Duration.ZERO));
+                var selfMember = member(bootstrap, app, self, selfId + "-1");
+                opened.add(() -> selfMember.close(Duration.ZERO));
+                awaitMembers(bootstrap, app, 3, deadMember, silentMember, selfMember);
+                var deadTxn = openTransaction(bootstrap, app + "-" + dead + "-1");
+                opened.add(() -> deadTxn.close(Duration.ZERO));
+                TopicPartition tp = new TopicPartition(TOPIC, 0);
+
+                var fencer = new io.cmqkafka.lease.DeadInstanceFencer(app, bootstrap,
+                        () -> List.of(app + "-" + self + "-StreamThread-1"), selfId,
+                        io.cmqkafka.lease.DeadInstanceFencer.EndpointProbe.TCP);
+                opened.add(fencer);
+                for (int i = 0; i < 3; i++) {
+                    fencer.check(); // the silent and own endpoints refuse, but never answered / are not probed
+                }
+                assertThat(memberInstanceIds(bootstrap, app)).containsExactlyInAnyOrder(
+                        deadId + "-1", silentId + "-1", selfId + "-1");
+                deadEndpoint.close(); // kill -9: nothing listens there any more
+                fencer.check();
+                assertThat(memberInstanceIds(bootstrap, app)).as("one refusal is no proof").hasSize(3);
+                assertThat(stableEnd(bootstrap, tp)).isZero();
+                fencer.check();
+                assertThat(memberInstanceIds(bootstrap, app)).containsExactlyInAnyOrder(
+                        silentId + "-1", selfId + "-1");
+                assertThat(stableEnd(bootstrap, tp)).as("the removed instance's transaction is aborted")
+                        .isEqualTo(2); // its record and the abort marker
+            } finally {
+                for (AutoCloseable c : opened) {
+                    try {
+                        c.close();
+                    } catch (Exception e) {
+                        // closing after a failure: the first failure is the one to report
+                    }
+                }
+            }
+        }
+    }
+
+    static int closedPort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    static List<String> memberInstanceIds(String bootstrap, String group) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            return admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
+                    .get(10, TimeUnit.SECONDS).members().stream()
+                    .map(m -> m.groupInstanceId().orElse("dynamic " + m.clientId())).toList();
+        }
+    }
+
     /** A group member with a Streams thread's default client id, polled until it has joined. */
     static KafkaConsumer<byte[], byte[]> member(String bootstrap, String app, String processId) {
+        return member(bootstrap, app, processId, null);
+    }
+
+    static KafkaConsumer<byte[], byte[]> member(String bootstrap, String app, String processId,
+            String groupInstanceId) {
         Properties c = new Properties();
+        if (groupInstanceId != null) {
+            c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, groupInstanceId);
+        }
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         c.put(ConsumerConfig.GROUP_ID_CONFIG, app);
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, app + "-" + processId + "-StreamThread-1-consumer");
