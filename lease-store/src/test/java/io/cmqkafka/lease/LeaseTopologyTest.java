@@ -97,6 +97,42 @@ class LeaseTopologyTest {
         assertThat(l1.dequeueCount()).as("the refused lease changed nothing").isEqualTo(1);
     }
 
+    MessageLease leaseAt(long offset) {
+        KeyValueStore<Bytes, byte[]> entries = driver.getKeyValueStore(LeaseTopology.ENTRIES_STORE);
+        return LeaseCodec.decodeLease(entries.get(Bytes.wrap(LeaseCodec.entryKey(QP.toBytes(), offset))));
+    }
+
+    /**
+     * Through the topology, as the store applies the log: a lease is exclusive until it lapses,
+     * a lapsed message is leased again with the next dequeue count, and only the current holder's
+     * delete, made while its lease is valid, applies.
+     */
+    @Test
+    void aLapsedLeaseIsTakenAgainAndOnlyTheCurrentHolderDeletesInTime() {
+        long t0 = now();
+        pipe(new Leased(5, 0, 1, t0 + 30_000, t0));
+        driver.advanceWallClockTime(Duration.ofSeconds(10));
+        pipe(new Leased(5, 0, 2, t0 + 40_000, t0 + 10_000)); // refused: the first lease holds until t0 + 30 s
+        assertThat(leaseAt(5).dequeueCount()).isEqualTo(1);
+        assertThat(leaseAt(5).visibleAt()).isEqualTo(t0 + 30_000);
+
+        driver.advanceWallClockTime(Duration.ofSeconds(21));
+        pipe(new Leased(5, 0, 2, t0 + 61_000, t0 + 31_000)); // lapsed: taken again
+        assertThat(leaseAt(5).dequeueCount()).isEqualTo(2);
+        assertThat(leaseAt(5).firstDequeueAt()).as("first dequeue time kept").isEqualTo(t0);
+
+        pipe(new Deleted(5, 0, 1, t0 + 32_000)); // the first holder's handle: stale, ignored
+        assertThat(leaseAt(5).state()).isEqualTo(MessageLease.State.LEASED);
+        pipe(new Deleted(5, 0, 2, t0 + 61_000)); // the current handle, but after its lease lapsed: ignored
+        assertThat(leaseAt(5).state()).isEqualTo(MessageLease.State.LEASED);
+        pipe(new Leased(5, 0, 3, t0 + 92_000, t0 + 62_000));
+        pipe(new Deleted(5, 0, 3, t0 + 63_000)); // the holder, in time: deleted for good
+        assertThat(leaseAt(5).state()).isEqualTo(MessageLease.State.DELETED);
+        pipe(new Leased(5, 0, 4, t0 + 200_000, t0 + 100_000)); // a deleted message is never leased again
+        assertThat(leaseAt(5).state()).isEqualTo(MessageLease.State.DELETED);
+        assertThat(leaseAt(5).dequeueCount()).isEqualTo(3);
+    }
+
     @Test
     void deletesFromTheWatermarkCompactTheStore() {
         long t0 = now();

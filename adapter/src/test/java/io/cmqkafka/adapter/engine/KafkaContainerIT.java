@@ -22,7 +22,7 @@ import org.testcontainers.kafka.KafkaContainer;
 class KafkaContainerIT {
 
     @Container
-    static final KafkaContainer KAFKA = new KafkaContainer("apache/kafka-native:4.1.0");
+    static final KafkaContainer KAFKA = new KafkaContainer("apache/kafka-native:4.4.0"); // the broker version we pin
 
     @Test
     void sendReceiveDeleteOnContainerKafka() throws Exception {

@@ -126,10 +126,47 @@ class SdkQueueTest {
         q.batchDeleteMessage(handles);
         assertThat(code(catchThrowableOfType(CMQServerException.class, () -> q.batchReceiveMessage(16, 0))))
                 .isEqualTo(7000);
-        // Deleted handles are no longer valid: partial failure is 6010.
+        // Deleted handles are no longer valid: all failed is 6020.
         assertThat(code(catchThrowableOfType(CMQServerException.class,
                 () -> q.batchDeleteMessage(Arrays.asList("garbage", handles.get(0))))))
-                .isIn(6010, 6020);
+                .isEqualTo(6020);
+        // One valid handle among bad ones: the valid one is deleted, and the answer is 6010.
+        q.send("one more");
+        Message one = q.receiveMessage(1);
+        assertThat(code(catchThrowableOfType(CMQServerException.class,
+                () -> q.batchDeleteMessage(Arrays.asList("garbage", one.receiptHandle)))))
+                .isEqualTo(6010);
+        clock.advanceSeconds(31); // past the lease: an undeleted message would come back
+        assertThat(code(catchThrowableOfType(CMQServerException.class, () -> q.receiveMessage(0))))
+                .isEqualTo(7000);
+    }
+
+    /**
+     * The SDK's calls without a wait send no pollingWaitSeconds: the queue's own
+     * pollingWaitSeconds applies (answered 7000 only after it), and a send wakes the poll.
+     */
+    @Test
+    void receiveWithoutAWaitLongPollsForTheQueuesPollingWaitSeconds() throws Exception {
+        QueueMeta meta = new QueueMeta();
+        meta.pollingWaitSeconds = 2;
+        account.createQueue("sdk-queue-wait", meta);
+        var q = account.getQueue("sdk-queue-wait");
+        long t0 = System.nanoTime();
+        CMQServerException empty = catchThrowableOfType(CMQServerException.class, q::receiveMessage);
+        assertThat(code(empty)).isEqualTo(7000);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0))
+                .as("held for the queue's wait, not answered at once").isGreaterThanOrEqualTo(1_800);
+
+        CompletableFuture<List<Message>> waiting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return q.batchReceiveMessage(4);
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        Thread.sleep(300);
+        q.send("wake up");
+        assertThat(waiting.get(15, TimeUnit.SECONDS)).extracting(m -> m.msgBody).containsExactly("wake up");
     }
 
     @Test
@@ -183,7 +220,9 @@ class SdkQueueTest {
         var q = account.getQueue("sdk-delay");
         q.send("later", 120);
         q.send("now");
-        assertThat(q.receiveMessage(1).msgBody).isEqualTo("now");
+        Message now = q.receiveMessage(1);
+        assertThat(now.msgBody).isEqualTo("now");
+        q.deleteMessage(now.receiptHandle); // else its lease lapses below and it comes back too
         assertThat(code(catchThrowableOfType(CMQServerException.class, () -> q.receiveMessage(0)))).isEqualTo(7000);
         assertThat(q.getQueueAttributes().delayMsgNum).isEqualTo(1);
         clock.advanceSeconds(121);
