@@ -91,6 +91,15 @@ public interface CmqConfig {
         /** producer linger.ms for messages (latency against batching). */
         @WithDefault("1")
         int lingerMs();
+
+        /**
+         * Producers (each with its own connection per broker) that carry sends; each queue sends
+         * through one of them. The broker handles one request per connection at a time, so with a
+         * single producer one slow append (a cold partition's first index write took 25-150 ms on
+         * the benchmark VM) held the sends of every queue behind it.
+         */
+        @WithDefault("4")
+        int producers();
     }
 
     interface Queue {

@@ -81,7 +81,7 @@ public class ServiceRuntime {
         String prefix = config.clusterName() + ".";
         EngineSettings settings = new EngineSettings(bootstrap, prefix, rf, minIsr, config.queue().partitions(),
                 config.queue().windowMessages(), config.queue().windowBytes(), config.queue().maxQueues(),
-                config.kafka().lingerMs());
+                config.kafka().lingerMs(), config.kafka().producers());
         leaseStore = new LeaseStore(new LeaseStoreConfig(bootstrap, config.clusterName() + "-lease-store",
                 settings.leaseTopic(), config.lease().shards(), rf, minIsr, dataDir.resolve("lease-state"),
                 config.lease().standbyReplicas(), advertisedHost() + ":" + httpPort,

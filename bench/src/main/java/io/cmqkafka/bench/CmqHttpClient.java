@@ -108,7 +108,11 @@ public final class CmqHttpClient implements AutoCloseable {
         } catch (Exception e) {
             throw new CmqError(-r.statusCode(), "not JSON: " + b.getString(0, Math.min(200, b.length())));
         }
-        int code = node.path("code").asInt(-1);
+        if (!node.path("code").isInt()) {
+            throw new CmqError(-1, "HTTP " + r.statusCode() + ", no code in answer: "
+                    + b.getString(0, Math.min(200, b.length())));
+        }
+        int code = node.path("code").asInt();
         if (code != 0) {
             throw new CmqError(code, node.path("message").asText());
         }

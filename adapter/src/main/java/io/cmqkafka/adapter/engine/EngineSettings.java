@@ -12,6 +12,7 @@ package io.cmqkafka.adapter.engine;
  * @param windowBytes       per-partition dispatch window, bytes
  * @param maxQueues         queue quota
  * @param lingerMs          producer linger for messages
+ * @param producers         Kafka producers (connections) that carry sends; each queue uses one
  */
 public record EngineSettings(
         String bootstrapServers,
@@ -22,7 +23,15 @@ public record EngineSettings(
         int windowMessages,
         long windowBytes,
         int maxQueues,
-        int lingerMs) {
+        int lingerMs,
+        int producers) {
+
+    /** With four producers. */
+    public EngineSettings(String bootstrapServers, String topicPrefix, short replicationFactor, int minInSyncReplicas,
+            int queuePartitions, int windowMessages, long windowBytes, int maxQueues, int lingerMs) {
+        this(bootstrapServers, topicPrefix, replicationFactor, minInSyncReplicas, queuePartitions, windowMessages,
+                windowBytes, maxQueues, lingerMs, 4);
+    }
 
     public String queueTopic(String queueName) {
         return topicPrefix + "queue." + queueName.toLowerCase(java.util.Locale.ROOT);
