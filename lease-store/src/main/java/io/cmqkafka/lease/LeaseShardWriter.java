@@ -7,7 +7,10 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -30,6 +33,11 @@ import org.slf4j.LoggerFactory;
  * <p>Events queue up while a transaction commits and go together in the next one (group commit),
  * so the extra round trip of a commit is shared by every request that arrived meanwhile. The store
  * reads the log {@code read_committed} (exactly-once Streams), so it sees only committed events.
+ *
+ * <p>A writer that fails for any other reason (its producer in a fatal state, e.g. after the broker
+ * answered a retried commit with {@code INVALID_TXN_STATE}) starts a new producer under the same id,
+ * as long as this instance still owns the shard; before, the shard's partitions stayed unserved on
+ * this instance until the next rebalance.
  */
 public final class LeaseShardWriter implements AutoCloseable {
 
@@ -54,7 +62,11 @@ public final class LeaseShardWriter implements AutoCloseable {
     private final String transactionalId;
     private final Properties producerProperties;
     /** Created on the writer's thread: the caller (a stream thread taking over shards) does not wait for it. */
-    private volatile KafkaProducer<byte[], byte[]> producer;
+    private volatile Producer<byte[], byte[]> producer;
+    private final Function<Properties, Producer<byte[], byte[]>> producers;
+    /** Whether this instance still owns the shard (a broken writer restarts only then). */
+    private final BooleanSupplier stillOwner;
+    private volatile int restarts;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean closing;
@@ -64,8 +76,17 @@ public final class LeaseShardWriter implements AutoCloseable {
      * @param base            producer settings (bootstrap servers, timeouts); copied
      * @param transactionalId the shard's transactional id: the same on every instance of the cluster
      */
-    public LeaseShardWriter(Properties base, String transactionalId, int shard) {
+    public LeaseShardWriter(Properties base, String transactionalId, int shard, BooleanSupplier stillOwner) {
+        this(base, transactionalId, shard, stillOwner,
+                p -> new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer()));
+    }
+
+    /** With the producers it uses made by {@code producers} (tests wrap real ones to inject faults). */
+    public LeaseShardWriter(Properties base, String transactionalId, int shard, BooleanSupplier stillOwner,
+            Function<Properties, Producer<byte[], byte[]>> producers) {
         this.shard = shard;
+        this.stillOwner = stillOwner;
+        this.producers = producers;
         this.transactionalId = transactionalId;
         Properties p = new Properties();
         p.putAll(base);
@@ -108,32 +129,8 @@ public final class LeaseShardWriter implements AutoCloseable {
             failQueued(null);
             return;
         }
-        try {
-            producer = new KafkaProducer<>(producerProperties, new ByteArraySerializer(), new ByteArraySerializer());
-        } catch (KafkaException e) {
-            fencedBy = "cannot create producer: " + e.getMessage();
-            LOG.warn("lease writer of shard {} could not start: {}", shard, e.getMessage());
-            failQueued(e);
+        if (!open()) {
             return;
-        }
-        // Fences every earlier writer of this shard and aborts its open transaction. Kafka may be
-        // unreachable for a while: retry, failing what waits meanwhile instead of holding it.
-        while (true) {
-            try {
-                producer.initTransactions();
-                break;
-            } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                LOG.warn("lease writer of shard {} not started yet: {}", shard, e.getMessage());
-                failQueued(e);
-                if (closing) {
-                    return;
-                }
-            } catch (KafkaException e) {
-                fencedBy = "initTransactions failed: " + e.getMessage();
-                LOG.warn("lease writer of shard {} could not start: {}", shard, e.getMessage());
-                failQueued(e);
-                return;
-            }
         }
         List<Pending> batch = new ArrayList<>();
         while (true) {
@@ -153,19 +150,75 @@ public final class LeaseShardWriter implements AutoCloseable {
                 failQueued(null);
                 return;
             }
-            if (!commit(batch)) {
+            Outcome outcome = commit(batch);
+            batch.clear();
+            if (outcome == Outcome.FENCED) {
                 failQueued(null);
                 return;
             }
-            batch.clear();
+            if (outcome == Outcome.BROKEN) {
+                if (closing || !stillOwner.getAsBoolean()) {
+                    failQueued(null);
+                    return;
+                }
+                // Still the owner: a new producer under the shard's id (its initTransactions aborts
+                // whatever the broken one left open) and go on. What waited meanwhile failed.
+                LOG.warn("lease writer of shard {} restarts with a new producer after: {}", shard, fencedBy);
+                restarts++;
+                failQueued(null);
+                Producer<byte[], byte[]> broken = producer;
+                broken.close(Duration.ZERO);
+                fencedBy = null;
+                if (!open()) {
+                    return;
+                }
+            }
             if (closing && queue.isEmpty()) {
                 return;
             }
         }
     }
 
-    /** One transaction; false once this writer is fenced for good. */
-    private boolean commit(List<Pending> batch) {
+    /** Creates the producer and fences every earlier writer of the shard; false: this writer stops. */
+    private boolean open() {
+        try {
+            producer = producers.apply(producerProperties);
+        } catch (KafkaException e) {
+            fencedBy = "cannot create producer: " + e.getMessage();
+            LOG.warn("lease writer of shard {} could not start: {}", shard, e.getMessage());
+            failQueued(e);
+            return false;
+        }
+        // Fences every earlier writer of this shard and aborts its open transaction. Kafka may be
+        // unreachable for a while: retry, failing what waits meanwhile instead of holding it.
+        while (true) {
+            try {
+                producer.initTransactions();
+                return true;
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                LOG.warn("lease writer of shard {} not started yet: {}", shard, e.getMessage());
+                failQueued(e);
+                if (closing) {
+                    return false;
+                }
+            } catch (KafkaException e) {
+                fencedBy = "initTransactions failed: " + e.getMessage();
+                LOG.warn("lease writer of shard {} could not start: {}", shard, e.getMessage());
+                failQueued(e);
+                return false;
+            }
+        }
+    }
+
+    /** Times this writer replaced a broken producer (for tests). */
+    int restarts() {
+        return restarts;
+    }
+
+    private enum Outcome { COMMITTED, FENCED, BROKEN }
+
+    /** One transaction: committed (or failed and aborted), fenced by a new owner, or a broken producer. */
+    private Outcome commit(List<Pending> batch) {
         try {
             producer.beginTransaction();
             for (Pending p : batch) {
@@ -175,24 +228,28 @@ public final class LeaseShardWriter implements AutoCloseable {
             for (Pending p : batch) {
                 p.done().complete(null);
             }
-            return true;
+            return Outcome.COMMITTED;
         } catch (ProducerFencedException | InvalidProducerEpochException | AuthorizationException
                 | UnsupportedVersionException e) {
             fencedBy = e.getClass().getSimpleName() + ": " + e.getMessage();
             LOG.info("lease writer of shard {} fenced (another instance owns the shard now): {}", shard,
                     e.getMessage());
             fail(batch, e);
-            return false;
+            return Outcome.FENCED;
         } catch (KafkaException e) {
             // A failed send or commit: nothing of this transaction is visible. Abort and go on.
             fail(batch, e);
             try {
                 producer.abortTransaction();
-                return true;
+                return Outcome.COMMITTED;
+            } catch (ProducerFencedException | InvalidProducerEpochException fenced) {
+                fencedBy = fenced.getClass().getSimpleName() + ": " + fenced.getMessage();
+                LOG.info("lease writer of shard {} fenced (another instance owns the shard now): {}", shard,
+                        fenced.getMessage());
+                return Outcome.FENCED;
             } catch (KafkaException abortFailed) {
                 fencedBy = "abort failed: " + abortFailed.getMessage();
-                LOG.warn("lease writer of shard {} stops: {}", shard, abortFailed.getMessage());
-                return false;
+                return Outcome.BROKEN;
             }
         }
     }
@@ -229,7 +286,7 @@ public final class LeaseShardWriter implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         failQueued(null);
-        KafkaProducer<byte[], byte[]> p = producer;
+        Producer<byte[], byte[]> p = producer;
         if (p != null) {
             p.close(Duration.ofSeconds(5));
         }

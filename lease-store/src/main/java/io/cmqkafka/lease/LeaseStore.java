@@ -46,7 +46,7 @@ public final class LeaseStore implements AutoCloseable {
      * index faults in a disk block on first write, which stalled appends 25-150 ms on the
      * benchmark VM. 16x fewer pages; readers are sequential, so the coarser index costs nothing.
      */
-    static final int INDEX_INTERVAL_BYTES = 64 * 1024;
+    static final int INDEX_INTERVAL_BYTES = Integer.getInteger("lease-store.index-interval-bytes", 64 * 1024);
 
     private final LeaseStoreConfig config;
     /** Events that need no owner (a dropped queue, barriers of shards not owned here). */
@@ -127,7 +127,8 @@ public final class LeaseStore implements AutoCloseable {
                     // The writer fences the shard's previous owner before any event of ours (the
                     // barrier of a load included) is written; it starts in the background.
                     LeaseShardWriter old = writers.put(shard, new LeaseShardWriter(writerProperties,
-                            config.applicationId() + "-lease-shard-" + shard, shard));
+                            config.applicationId() + "-lease-shard-" + shard, shard,
+                            () -> activeShards.contains(shard)));
                     if (old != null) {
                         old.close();
                     }

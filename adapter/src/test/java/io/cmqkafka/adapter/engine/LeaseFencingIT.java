@@ -41,10 +41,10 @@ class LeaseFencingIT {
             Properties base = new Properties();
             base.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
             base.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
-            LeaseShardWriter oldOwner = new LeaseShardWriter(base, "fencing-lease-shard-0", 0);
+            LeaseShardWriter oldOwner = new LeaseShardWriter(base, "fencing-lease-shard-0", 0, () -> true);
             oldOwner.append(event(new LeaseEvent.Leased(0, 0, 1, 30_000, 1))).get(30, TimeUnit.SECONDS);
 
-            LeaseShardWriter newOwner = new LeaseShardWriter(base, "fencing-lease-shard-0", 0);
+            LeaseShardWriter newOwner = new LeaseShardWriter(base, "fencing-lease-shard-0", 0, () -> true);
             newOwner.append(event(new LeaseEvent.Claimed(2))).get(30, TimeUnit.SECONDS);
 
             // The old owner still thinks it owns the shard: its lease must not be acknowledged.
@@ -73,7 +73,7 @@ class LeaseFencingIT {
         try (EmbeddedKafkaBroker broker = brokerWithLeaseLog()) {
             Properties base = new Properties();
             base.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-            LeaseShardWriter w = new LeaseShardWriter(base, "closing-lease-shard-0", 0);
+            LeaseShardWriter w = new LeaseShardWriter(base, "closing-lease-shard-0", 0, () -> true);
             List<java.util.concurrent.CompletableFuture<Void>> acks = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
                 acks.add(w.append(event(new LeaseEvent.Leased(i, 0, 1, 30_000, 1))));
@@ -132,13 +132,7 @@ class LeaseFencingIT {
                 liveTxn.commitTransaction(); // not fenced
                 assertThat(stableEnd(broker.bootstrapServers(), tp)).isEqualTo(logEnd + 2); // + two markers
             } finally {
-                for (AutoCloseable c : opened) {
-                    try {
-                        c.close();
-                    } catch (Exception e) {
-                        // closing after a failure: the first failure is the one to report
-                    }
-                }
+                closeQuietly(opened);
             }
         }
     }
@@ -196,13 +190,18 @@ class LeaseFencingIT {
                 assertThat(stableEnd(bootstrap, tp)).as("the removed instance's transaction is aborted")
                         .isEqualTo(2); // its record and the abort marker
             } finally {
-                for (AutoCloseable c : opened) {
-                    try {
-                        c.close();
-                    } catch (Exception e) {
-                        // closing after a failure: the first failure is the one to report
-                    }
-                }
+                closeQuietly(opened);
+            }
+        }
+    }
+
+    /** Closes what a test opened, also after a failure (the first failure is the one to report). */
+    static void closeQuietly(List<AutoCloseable> opened) {
+        for (AutoCloseable c : opened) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // closing after a failure
             }
         }
     }
@@ -296,6 +295,91 @@ class LeaseFencingIT {
     }
 
     /** A fresh real broker with a one-partition lease log. */
+    /**
+     * A writer whose producer breaks without being fenced (the broker answered a retried commit
+     * with INVALID_TXN_STATE, seen in a benchmark run) starts a new producer while this instance
+     * still owns the shard, and goes on; the broken transaction's events never become visible.
+     * Once the shard is not owned here any more, a broken writer stops instead.
+     */
+    @Test
+    void aBrokenWriterRestartsWhileItOwnsTheShardAndStopsOtherwise() throws Exception {
+        try (EmbeddedKafkaBroker broker = brokerWithLeaseLog()) {
+            Properties base = new Properties();
+            base.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+            java.util.concurrent.atomic.AtomicBoolean breakNextCommit = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicBoolean owner = new java.util.concurrent.atomic.AtomicBoolean(true);
+            LeaseShardWriter w = new LeaseShardWriter(base, "broken-lease-shard-0", 0, owner::get,
+                    p -> new BreakingProducer(p, breakNextCommit));
+            try {
+                w.append(event(new LeaseEvent.Leased(0, 0, 1, 30_000, 1))).get(30, TimeUnit.SECONDS);
+                breakNextCommit.set(true);
+                assertThatThrownBy(() -> w.append(event(new LeaseEvent.Leased(1, 0, 1, 30_000, 2)))
+                        .get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(LeaseShardWriter.NotOwnerException.class);
+                // Restarted: a later event is written by a new producer (events queued while it
+                // restarts fail, as a client's retry would find).
+                appendEventually(w, new LeaseEvent.Leased(2, 0, 1, 30_000, 3));
+                assertThat(committedEvents(broker.bootstrapServers(), 2)).containsExactly(
+                        new LeaseEvent.Leased(0, 0, 1, 30_000, 1), new LeaseEvent.Leased(2, 0, 1, 30_000, 3));
+
+                owner.set(false); // the shard moved away (this instance has not closed the writer yet)
+                breakNextCommit.set(true);
+                assertThatThrownBy(() -> w.append(event(new LeaseEvent.Leased(3, 0, 1, 30_000, 4)))
+                        .get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(LeaseShardWriter.NotOwnerException.class);
+                for (int i = 0; i < 10; i++) {
+                    Thread.sleep(100);
+                    assertThatThrownBy(() -> w.append(event(new LeaseEvent.Leased(4, 0, 1, 30_000, 5)))
+                            .get(30, TimeUnit.SECONDS)).as("stopped, not restarted")
+                            .hasCauseInstanceOf(LeaseShardWriter.NotOwnerException.class);
+                }
+                assertThat(committedEvents(broker.bootstrapServers(), 2)).hasSize(2);
+            } finally {
+                w.close();
+            }
+        }
+    }
+
+    static void appendEventually(LeaseShardWriter w, LeaseEvent e) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                w.append(event(e)).get(30, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException failed) {
+                assertThat(System.nanoTime()).as("never written: %s", failed.getCause()).isLessThan(deadline);
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    /** A real producer whose next commit, when armed, fails as a producer in a fatal state does. */
+    static final class BreakingProducer extends org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> {
+        private final java.util.concurrent.atomic.AtomicBoolean breakNextCommit;
+        private volatile boolean broken;
+
+        BreakingProducer(Properties p, java.util.concurrent.atomic.AtomicBoolean breakNextCommit) {
+            super(p, new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                    new org.apache.kafka.common.serialization.ByteArraySerializer());
+            this.breakNextCommit = breakNextCommit;
+        }
+
+        @Override
+        public void commitTransaction() {
+            if (breakNextCommit.getAndSet(false)) {
+                broken = true;
+                throw new org.apache.kafka.common.errors.InvalidTxnStateException("injected");
+            }
+            super.commitTransaction();
+        }
+
+        @Override
+        public void abortTransaction() {
+            if (broken) {
+                throw new org.apache.kafka.common.KafkaException("Cannot execute transactional method because we are in an error state");
+            }
+            super.abortTransaction();
+        }
+    }
+
     static EmbeddedKafkaBroker brokerWithLeaseLog() throws Exception {
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(Files.createTempDirectory("fencing"), 0).start();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {

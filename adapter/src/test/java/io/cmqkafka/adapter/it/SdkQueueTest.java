@@ -43,6 +43,17 @@ class SdkQueueTest {
         return CmqSdk.code((CMQServerException) t);
     }
 
+    /** A blocking SDK call (a long poll) on another thread. */
+    static <T> CompletableFuture<T> inBackground(java.util.concurrent.Callable<T> call) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return call.call();
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+    }
+
     @Test
     void createListAttributesAndDelete() throws Exception {
         QueueMeta meta = new QueueMeta();
@@ -157,13 +168,7 @@ class SdkQueueTest {
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0))
                 .as("held for the queue's wait, not answered at once").isGreaterThanOrEqualTo(1_800);
 
-        CompletableFuture<List<Message>> waiting = CompletableFuture.supplyAsync(() -> {
-            try {
-                return q.batchReceiveMessage(4);
-            } catch (Exception e) {
-                throw new RuntimeException(e);
-            }
-        });
+        CompletableFuture<List<Message>> waiting = inBackground(() -> q.batchReceiveMessage(4));
         Thread.sleep(300);
         q.send("wake up");
         assertThat(waiting.get(15, TimeUnit.SECONDS)).extracting(m -> m.msgBody).containsExactly("wake up");
@@ -236,13 +241,7 @@ class SdkQueueTest {
         account.createQueue("sdk-longpoll", new QueueMeta());
         var q = account.getQueue("sdk-longpoll");
         long t0 = System.nanoTime();
-        CompletableFuture<Message> waiting = CompletableFuture.supplyAsync(() -> {
-            try {
-                return q.receiveMessage(10);
-            } catch (Exception e) {
-                throw new RuntimeException(e);
-            }
-        });
+        CompletableFuture<Message> waiting = inBackground(() -> q.receiveMessage(10));
         Thread.sleep(300);
         q.send("wake up");
         Message m = waiting.get(15, TimeUnit.SECONDS);
