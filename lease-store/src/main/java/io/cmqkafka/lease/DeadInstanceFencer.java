@@ -200,7 +200,8 @@ public final class DeadInstanceFencer implements AutoCloseable {
         Map<String, InetSocketAddress> endpoints = new HashMap<>();
         for (MemberDescription m : members) {
             Matcher x = m.groupInstanceId().map(INSTANCE_ID::matcher).orElse(null);
-            if (x != null && x.matches() && !x.group(1).equals(selfInstanceIdPrefix)) {
+            if (x != null && x.matches() && !x.group(1).equals(selfInstanceIdPrefix)
+                    && Integer.parseInt(x.group(3)) <= 65_535) {
                 byInstance.computeIfAbsent(x.group(1), k -> new ArrayList<>()).add(m);
                 endpoints.put(x.group(1), InetSocketAddress.createUnresolved(x.group(2), Integer.parseInt(x.group(3))));
             }
