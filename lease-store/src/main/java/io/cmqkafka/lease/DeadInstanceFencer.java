@@ -200,10 +200,13 @@ public final class DeadInstanceFencer implements AutoCloseable {
         Map<String, InetSocketAddress> endpoints = new HashMap<>();
         for (MemberDescription m : members) {
             Matcher x = m.groupInstanceId().map(INSTANCE_ID::matcher).orElse(null);
-            if (x != null && x.matches() && !x.group(1).equals(selfInstanceIdPrefix)
-                    && Integer.parseInt(x.group(3)) <= 65_535) {
+            if (x == null || !x.matches() || x.group(1).equals(selfInstanceIdPrefix)) {
+                continue;
+            }
+            int port = Integer.parseInt(x.group(3));
+            if (port <= 65_535) {
                 byInstance.computeIfAbsent(x.group(1), k -> new ArrayList<>()).add(m);
-                endpoints.put(x.group(1), InetSocketAddress.createUnresolved(x.group(2), Integer.parseInt(x.group(3))));
+                endpoints.put(x.group(1), InetSocketAddress.createUnresolved(x.group(2), port));
             }
         }
         peers.keySet().retainAll(byInstance.keySet());

@@ -66,7 +66,6 @@ public final class LeaseShardWriter implements AutoCloseable {
     private final Function<Properties, Producer<byte[], byte[]>> producers;
     /** Whether this instance still owns the shard (a broken writer restarts only then). */
     private final BooleanSupplier stillOwner;
-    private volatile int restarts;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean closing;
@@ -164,7 +163,6 @@ public final class LeaseShardWriter implements AutoCloseable {
                 // Still the owner: a new producer under the shard's id (its initTransactions aborts
                 // whatever the broken one left open) and go on. What waited meanwhile failed.
                 LOG.warn("lease writer of shard {} restarts with a new producer after: {}", shard, fencedBy);
-                restarts++;
                 failQueued(null);
                 Producer<byte[], byte[]> broken = producer;
                 broken.close(Duration.ZERO);
@@ -210,11 +208,6 @@ public final class LeaseShardWriter implements AutoCloseable {
         }
     }
 
-    /** Times this writer replaced a broken producer (for tests). */
-    int restarts() {
-        return restarts;
-    }
-
     private enum Outcome { COMMITTED, FENCED, BROKEN }
 
     /** One transaction: committed (or failed and aborted), fenced by a new owner, or a broken producer. */
@@ -231,27 +224,29 @@ public final class LeaseShardWriter implements AutoCloseable {
             return Outcome.COMMITTED;
         } catch (ProducerFencedException | InvalidProducerEpochException | AuthorizationException
                 | UnsupportedVersionException e) {
-            fencedBy = e.getClass().getSimpleName() + ": " + e.getMessage();
-            LOG.info("lease writer of shard {} fenced (another instance owns the shard now): {}", shard,
-                    e.getMessage());
+            Outcome fenced = fenced(e); // first: the failed futures say why
             fail(batch, e);
-            return Outcome.FENCED;
+            return fenced;
         } catch (KafkaException e) {
             // A failed send or commit: nothing of this transaction is visible. Abort and go on.
             fail(batch, e);
             try {
                 producer.abortTransaction();
                 return Outcome.COMMITTED;
-            } catch (ProducerFencedException | InvalidProducerEpochException fenced) {
-                fencedBy = fenced.getClass().getSimpleName() + ": " + fenced.getMessage();
-                LOG.info("lease writer of shard {} fenced (another instance owns the shard now): {}", shard,
-                        fenced.getMessage());
-                return Outcome.FENCED;
+            } catch (ProducerFencedException | InvalidProducerEpochException abortFenced) {
+                return fenced(abortFenced);
             } catch (KafkaException abortFailed) {
                 fencedBy = "abort failed: " + abortFailed.getMessage();
                 return Outcome.BROKEN;
             }
         }
+    }
+
+    /** This writer stops for good: another instance opened the shard's transactional id. */
+    private Outcome fenced(KafkaException e) {
+        fencedBy = e.getClass().getSimpleName() + ": " + e.getMessage();
+        LOG.info("lease writer of shard {} fenced (another instance owns the shard now): {}", shard, e.getMessage());
+        return Outcome.FENCED;
     }
 
     private void fail(List<Pending> batch, Throwable cause) {

@@ -228,11 +228,8 @@ public final class QueueEngine implements QueueService, AutoCloseable {
                 // Broker time stamps are monotonic per partition: rewind by time finds production order.
                 "message.timestamp.type", "LogAppendTime",
                 "max.message.bytes", String.valueOf(2 * 1024 * 1024),
-                // An index entry per 64 KiB of log instead of per 4 KiB: 16x fewer index pages to
-                // fault in. The first write to each page of a segment's (sparse, memory-mapped)
-                // index took 25-150 ms on the benchmark VM, so 100 light queues stalled together
-                // on their 5th message. A fetch scans at most 64 KiB of batch headers from an entry.
-                "index.interval.bytes", String.valueOf(64 * 1024));
+                // Fewer index pages to fault in (see LeaseStore.INDEX_INTERVAL_BYTES).
+                "index.interval.bytes", String.valueOf(LeaseStore.INDEX_INTERVAL_BYTES));
     }
 
     /**

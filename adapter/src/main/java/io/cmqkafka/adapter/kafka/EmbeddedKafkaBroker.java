@@ -89,10 +89,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("delete.topic.enable", "true");
         // Queues' msgRetentionSeconds can be a minute: look for expired segments every minute, not 5.
         p.put("log.retention.check.interval.ms", "60000");
-        // Every topic (internal ones included): an index entry per 64 KiB of log, not 4 KiB. Each new
-        // page of a memory-mapped index faults in a disk block on first write (25-150 ms on a busy
-        // VM disk); readers here are sequential, so a coarser index costs them nothing.
-        p.put("log.index.interval.bytes", String.valueOf(64 * 1024));
+        // Every topic, internal ones included: fewer index pages to fault in (see LeaseStore.INDEX_INTERVAL_BYTES).
+        p.put("log.index.interval.bytes", String.valueOf(io.cmqkafka.lease.LeaseStore.INDEX_INTERVAL_BYTES));
         return p;
     }
 
