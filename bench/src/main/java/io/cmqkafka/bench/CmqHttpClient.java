@@ -109,8 +109,9 @@ public final class CmqHttpClient implements AutoCloseable {
             throw new CmqError(-r.statusCode(), "not JSON: " + b.getString(0, Math.min(200, b.length())));
         }
         if (!node.path("code").isInt()) {
-            throw new CmqError(-1, "HTTP " + r.statusCode() + ", no code in answer: "
-                    + b.getString(0, Math.min(200, b.length())));
+            // The headers too: an empty body has been seen about once in 100,000 answers (issue 7).
+            throw new CmqError(-1, "HTTP " + r.statusCode() + " " + r.version() + ", no code in answer: "
+                    + b.getString(0, Math.min(200, b.length())) + " (headers " + r.headers().entries() + ")");
         }
         int code = node.path("code").asInt();
         if (code != 0) {

@@ -81,6 +81,11 @@ public final class LeaseCodec {
         }
     }
 
+    /** Whether an encoded event is a {@link LeaseEvent.Claimed} (without decoding the rest). */
+    public static boolean isClaim(byte[] bytes) {
+        return bytes != null && bytes.length >= 2 && bytes[0] == VERSION && bytes[1] == CLAIMED;
+    }
+
     public static LeaseEvent decodeEvent(byte[] bytes) {
         ByteBuffer b = ByteBuffer.wrap(bytes);
         checkVersion(b.get());

@@ -38,18 +38,23 @@ public sealed interface LeaseEvent {
     /** The queue was deleted: drop all state of the partition. */
     record Dropped() implements LeaseEvent { }
 
-    /** A dispatcher took the partition over; events of earlier owners are ignored from now on. */
+    /**
+     * A dispatcher took the partition over; events of earlier owners are ignored from now on. In
+     * the log the owner epoch follows from the record's own offset ({@link LeaseTopology#claimEpoch};
+     * the store applies it so, whatever value was written); {@link ClaimWatcher} relies on that.
+     */
     record Claimed(long ownerEpoch) implements LeaseEvent { }
 
     /**
      * Several events of one partition decided together (one receive or delete request), in order:
-     * one record in the log instead of one each. Never nested, never holds a {@link Barrier}.
+     * one record in the log instead of one each. Never nested, never holds a {@link Barrier} or a
+     * {@link Claimed} (a claim's epoch comes from the offset of its own record).
      */
     record Batch(java.util.List<LeaseEvent> events) implements LeaseEvent {
         public Batch {
             events = java.util.List.copyOf(events);
             for (LeaseEvent e : events) {
-                if (e instanceof Batch || e instanceof Barrier) {
+                if (e instanceof Batch || e instanceof Barrier || e instanceof Claimed) {
                     throw new IllegalArgumentException("a batch cannot hold " + e);
                 }
             }

@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running lease store: appends events to the lease log and runs the Streams application
- * that applies them. A dispatcher that takes over a queue partition calls {@link #barrier} and
- * then {@link #load} to start from exactly the state every earlier event produced.
+ * that applies them. A dispatcher that takes over a queue partition calls {@link #claim} and
+ * then {@link #load} to start from exactly the state every earlier event produced; its events are
+ * fenced by the claim ({@link ClaimWatcher}).
  */
 public final class LeaseStore implements AutoCloseable {
 
@@ -50,12 +51,20 @@ public final class LeaseStore implements AutoCloseable {
      */
     public static final int INDEX_INTERVAL_BYTES = 64 * 1024;
 
+    /** How long an owner event may wait to be confirmed before its request fails. */
+    private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(30);
+
     private final LeaseStoreConfig config;
-    /** Events that need no owner (a dropped queue, barriers of shards not owned here). */
+    /** Every lease event of this instance (idempotent, acks=all; owner events are confirmed by the watcher). */
     private final KafkaProducer<byte[], byte[]> producer;
-    /** One fenced, transactional writer per shard this instance owns (see {@link LeaseShardWriter}). */
-    private final Map<Integer, LeaseShardWriter> writers = new ConcurrentHashMap<>();
-    private final Properties writerProperties = new Properties();
+    /** Confirms owner events against later claims (null: {@code fencedWrites} off). */
+    private final ClaimWatcher watcher;
+    /**
+     * Per queue partition, the highest owner epoch one of whose events failed to be acknowledged. Later
+     * events of that epoch are refused even if Kafka has them: the dispatcher decided them on a state
+     * that assumed the failed one, and reloads under a new epoch anyway.
+     */
+    private final Map<QueuePartition, Long> brokenEpochs = new ConcurrentHashMap<>();
     private final KafkaStreams streams;
     private final Map<Long, CompletableFuture<Void>> barriers = new ConcurrentHashMap<>();
     private final Map<QueuePartition, LeaseTopology.LeaseCounters> counters = new ConcurrentHashMap<>();
@@ -100,19 +109,17 @@ public final class LeaseStore implements AutoCloseable {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        // A receive or delete of n messages appends n events in a row: a short linger lets them (and
-        // those of concurrent requests) share one produce request instead of one request each. Answers
-        // still wait for acks=all; the linger adds at most this much to a receive's latency.
+        // One producer for every shard: a short linger lets the records of concurrent requests (one per
+        // request and partition) share one produce request. Answers still wait for acks=all; the linger
+        // adds at most this much to a receive's latency.
         p.put(ProducerConfig.LINGER_MS_CONFIG, Integer.getInteger("lease-store.writer-linger-ms", 1));
         p.put(ProducerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-lease-writer");
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-        writerProperties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        writerProperties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-        writerProperties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
-        writerProperties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
-        // An owner killed mid-transaction is aborted by the next owner's writer at once; this only
-        // bounds how long a transaction can hold readers up if no next owner comes.
-        writerProperties.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
+        watcher = config.fencedWrites() ? new ClaimWatcher(config.bootstrapServers(), config.eventTopic(),
+                config.shards(), config.applicationId() + "-claim-watcher") : null;
 
         LeaseStoreListener listener = new LeaseStoreListener() {
             @Override
@@ -125,16 +132,6 @@ public final class LeaseStore implements AutoCloseable {
 
             @Override
             public void onShardActive(int shard) {
-                if (config.fencedWrites()) {
-                    // The writer fences the shard's previous owner before any event of ours (the
-                    // barrier of a load included) is written; it starts in the background.
-                    LeaseShardWriter old = writers.put(shard, new LeaseShardWriter(writerProperties,
-                            config.applicationId() + "-lease-shard-" + shard, shard,
-                            () -> activeShards.contains(shard)));
-                    if (old != null) {
-                        old.close();
-                    }
-                }
                 activeShards.add(shard);
                 ownersReadAt = 0;
                 LOG.info("lease shard {} is active on this instance", shard);
@@ -146,12 +143,8 @@ public final class LeaseStore implements AutoCloseable {
                 activeShards.remove(shard);
                 ownersReadAt = 0;
                 ownershipListener.onShardRevoked(shard);
-                // Every event the old owner wrote must be in the log before the next owner's barrier
-                // (should this not finish, the next owner's writer fences what is left).
-                LeaseShardWriter w = writers.remove(shard);
-                if (w != null) {
-                    w.close();
-                }
+                // Events decided here go to the log before the next owner's claim, so their requests
+                // succeed (any that come after it are refused by the watcher and ignored by the store).
                 producer.flush();
             }
 
@@ -239,6 +232,9 @@ public final class LeaseStore implements AutoCloseable {
                 fencer.checkSoon(); // a member may just have been dropped
             }
         });
+        if (watcher != null) {
+            watcher.start(Duration.ofSeconds(30)); // before any claim of ours
+        }
         streams.start();
         if (fencer != null) {
             fencer.start(Duration.ofMillis(500));
@@ -308,49 +304,90 @@ public final class LeaseStore implements AutoCloseable {
     }
 
     /**
-     * Appends an event of the dispatcher that claimed {@code qp} with {@code ownerEpoch}. Such events
-     * go through the shard's fenced writer and fail with {@link LeaseShardWriter.NotOwnerException}
-     * when this instance does not own the shard (any more).
+     * Appends an event of the dispatcher that claimed {@code qp} with {@code ownerEpoch} (see {@link
+     * #claim}). Completes once Kafka has it and, with fenced writes, once the {@link ClaimWatcher}
+     * has read it with no later claim of the partition before it; fails with {@link
+     * ClaimWatcher.NotOwnerException} when this instance does not own the shard, or a later owner
+     * claimed the partition first.
      */
     public CompletableFuture<Void> append(QueuePartition qp, LeaseEvent event, long ownerEpoch) {
         int shard = shardOf(qp);
         ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(config.eventTopic(), shard, qp.toBytes(),
                 LeaseCodec.encode(event));
-        LeaseShardWriter writer = writers.get(shard);
-        if (ownerEpoch >= 0) {
-            r.headers().add(LeaseTopology.OWNER_EPOCH_HEADER, ByteBuffer.allocate(8).putLong(ownerEpoch).array());
+        if (ownerEpoch < 0) {
+            return send(r).thenApply(md -> null);
         }
-        if (ownerEpoch >= 0 && config.fencedWrites()) {
-            if (writer == null) {
-                return CompletableFuture.failedFuture(new LeaseShardWriter.NotOwnerException(
-                        "shard " + shard + " is not owned by this instance", null));
-            }
-            return writer.append(r);
+        if (!activeShards.contains(shard)) {
+            return CompletableFuture.failedFuture(new ClaimWatcher.NotOwnerException(
+                    "shard " + shard + " is not owned by this instance"));
         }
-        if (writer != null && event instanceof LeaseEvent.Barrier) {
-            return writer.append(r); // after the writer has fenced the previous owner
+        r.headers().add(LeaseTopology.OWNER_EPOCH_HEADER, ByteBuffer.allocate(8).putLong(ownerEpoch).array());
+        if (watcher == null) {
+            return send(r).thenApply(md -> null);
         }
+        r.headers().add(ClaimWatcher.WRITER_HEADER, watcher.writerHeader());
         CompletableFuture<Void> done = new CompletableFuture<>();
-        producer.send(r,
-                (md, ex) -> {
-                    if (ex != null) {
-                        done.completeExceptionally(ex);
+        // The producer's callbacks of one partition run in offset order on its I/O thread: a failed event is
+        // marked broken before any later one of the same epoch asks to be confirmed.
+        producer.send(r, (md, ex) -> {
+            if (ex != null) {
+                brokenEpochs.merge(qp, ownerEpoch, Math::max);
+                done.completeExceptionally(ex);
+            } else if (brokenEpochs.getOrDefault(qp, -1L) >= ownerEpoch) {
+                done.completeExceptionally(new ClaimWatcher.NotOwnerException("an earlier event of " + qp
+                        + " under owner epoch " + ownerEpoch + " was not acknowledged"));
+            } else {
+                watcher.confirm(shard, qp, ownerEpoch, md.offset()).whenComplete((v, e) -> {
+                    if (e != null) {
+                        done.completeExceptionally(e);
                     } else {
                         done.complete(null);
                     }
                 });
+            }
+        });
+        return done.orTimeout(CONFIRM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private CompletableFuture<org.apache.kafka.clients.producer.RecordMetadata> send(ProducerRecord<byte[], byte[]> r) {
+        CompletableFuture<org.apache.kafka.clients.producer.RecordMetadata> done = new CompletableFuture<>();
+        producer.send(r, (md, ex) -> {
+            if (ex != null) {
+                done.completeExceptionally(ex);
+            } else {
+                done.complete(md);
+            }
+        });
         return done;
     }
 
     /**
      * Appends events of one dispatcher decided together, as one record (a {@link LeaseEvent.Batch}
-     * when there are several); completes when Kafka has acknowledged it.
+     * when there are several); completes as {@link #append(QueuePartition, LeaseEvent, long)} does.
      */
     public CompletableFuture<Void> appendAll(QueuePartition qp, List<? extends LeaseEvent> events, long ownerEpoch) {
         if (events.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
         return append(qp, events.size() == 1 ? events.get(0) : new LeaseEvent.Batch(List.copyOf(events)), ownerEpoch);
+    }
+
+    /**
+     * Claims {@code qp} for a dispatcher of this instance: appends a {@link LeaseEvent.Claimed} and waits
+     * until the store has applied it (and so every event before it). Completes with the new owner
+     * epoch ({@link LeaseTopology#claimEpoch} of the claim's offset in the log); the state to serve
+     * from is then {@link #load}'s, and holds
+     * that epoch unless another owner claimed the partition since.
+     */
+    public CompletableFuture<Long> claim(QueuePartition qp) {
+        int shard = shardOf(qp);
+        if (!activeShards.contains(shard)) {
+            return CompletableFuture.failedFuture(new ClaimWatcher.NotOwnerException(
+                    "shard " + shard + " is not owned by this instance"));
+        }
+        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(config.eventTopic(), shard, qp.toBytes(),
+                LeaseCodec.encode(new LeaseEvent.Claimed(0)));
+        return send(r).thenCompose(md -> barrier(qp).thenApply(v -> LeaseTopology.claimEpoch(md.offset())));
     }
 
     /** Completes once the store has applied every event appended to {@code qp}'s shard before now. */
@@ -367,7 +404,7 @@ public final class LeaseStore implements AutoCloseable {
         return f;
     }
 
-    /** Copies a partition's state out of the local store (call after {@link #barrier}). */
+    /** Copies a partition's state out of the local store (call after {@link #claim} or {@link #barrier}). */
     public InMemoryLeaseTable load(QueuePartition qp) {
         int shard = shardOf(qp);
         ReadOnlyKeyValueStore<Bytes, byte[]> heads = streams.store(StoreQueryParameters
@@ -408,9 +445,10 @@ public final class LeaseStore implements AutoCloseable {
         streams.close(org.apache.kafka.streams.CloseOptions
                 .groupMembershipOperation(org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(10)));
-        writers.values().forEach(LeaseShardWriter::close); // any a timed-out close left behind
-        writers.clear();
         producer.close(Duration.ofSeconds(5));
+        if (watcher != null) {
+            watcher.close();
+        }
         if (beacon != null) {
             beacon.close(); // only now: the group has been left, peers need not remove this instance
         }

@@ -16,9 +16,9 @@ import java.time.Duration;
  * @param standbyReplicas   warm copies of each shard on other instances
  * @param applicationServer host:port other instances use to reach this one (may be null)
  * @param sweepInterval     how often lease counters are recomputed
- * @param fencedWrites      dispatcher events through a transactional writer per shard that the
- *                          shard's next owner fences ({@link LeaseShardWriter}); false: a plain
- *                          idempotent producer, faster but without fencing
+ * @param fencedWrites      answer an owner's event only once the {@link ClaimWatcher} has read it with
+ *                          no later claim of its partition before it; false: at Kafka's
+ *                          acknowledgement, faster but without fencing
  * @param livenessPort      TCP port, open while this instance runs, that the other instances probe
  *                          to take its shards over at once after a crash ({@link DeadInstanceFencer});
  *                          0: any free port; -1: none (they wait for the session timeout). Used only

@@ -28,6 +28,20 @@ public final class LeaseTopology {
     /** Record header with the writing dispatcher's owner epoch (8 bytes, big-endian). */
     public static final String OWNER_EPOCH_HEADER = "cmq.owner-epoch";
 
+    /**
+     * The owner epoch of a claim written at {@code offset} of the lease log: above every earlier
+     * claim's, and above 0 (the epoch of a partition never claimed) even at offset 0.
+     */
+    public static long claimEpoch(long offset) {
+        return offset + 1;
+    }
+
+    /** The owner epoch a record was written under; -1: none (an event that needs no owner). */
+    public static long ownerEpochOf(org.apache.kafka.common.header.Headers headers) {
+        org.apache.kafka.common.header.Header h = headers.lastHeader(OWNER_EPOCH_HEADER);
+        return h != null && h.value() != null && h.value().length == 8 ? java.nio.ByteBuffer.wrap(h.value()).getLong() : -1;
+    }
+
     private LeaseTopology() {
     }
 
@@ -97,10 +111,16 @@ public final class LeaseTopology {
                 return;
             }
             StoreLeaseTable table = new StoreLeaseTable(heads, entries, record.key());
-            org.apache.kafka.common.header.Header h = record.headers().lastHeader(OWNER_EPOCH_HEADER);
-            if (h != null && h.value() != null && h.value().length == 8
-                    && java.nio.ByteBuffer.wrap(h.value()).getLong() < table.head().ownerEpoch()) {
-                return; // written by a dispatcher that has since lost the partition
+            if (event instanceof LeaseEvent.Claimed) {
+                // A claim's owner epoch is its own offset in the log: later claims always win, and the
+                // claiming dispatcher learns its epoch from the append's acknowledgement.
+                long offset = context.recordMetadata().map(m -> m.offset()).orElse(-1L);
+                LeaseRules.apply(table, new LeaseEvent.Claimed(claimEpoch(offset)));
+                return;
+            }
+            long epoch = ownerEpochOf(record.headers());
+            if (epoch >= 0 && epoch < table.head().ownerEpoch()) {
+                return; // written by a dispatcher that has since lost the partition (ClaimWatcher refuses it too)
             }
             LeaseRules.apply(table, event);
         }

@@ -137,8 +137,9 @@ class LeaseRulesTest {
             new LeaseEvent.Claimed(6), new LeaseEvent.Expired(1, 2, 3, 4)};
         for (LeaseEvent e : all) {
             assertThat(LeaseCodec.decodeEvent(LeaseCodec.encode(e))).isEqualTo(e);
+            assertThat(LeaseCodec.isClaim(LeaseCodec.encode(e))).isEqualTo(e instanceof LeaseEvent.Claimed);
         }
-        List<LeaseEvent> batchable = java.util.Arrays.stream(all).filter(e -> !(e instanceof LeaseEvent.Barrier)).toList();
+        List<LeaseEvent> batchable = java.util.Arrays.stream(all).filter(e -> !(e instanceof LeaseEvent.Barrier || e instanceof LeaseEvent.Claimed)).toList();
         LeaseEvent.Batch batch = new LeaseEvent.Batch(batchable);
         assertThat(LeaseCodec.decodeEvent(LeaseCodec.encode(batch))).isEqualTo(batch);
         assertThat(LeaseCodec.decodeEvent(LeaseCodec.encode(new LeaseEvent.Batch(List.of())))).isEqualTo(
@@ -166,8 +167,10 @@ class LeaseRulesTest {
     }
 
     @Test
-    void aBatchNeverNestsNorHoldsABarrier() {
+    void aBatchNeverNestsNorHoldsABarrierOrAClaim() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new LeaseEvent.Batch(List.of(new LeaseEvent.Barrier(1))))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new LeaseEvent.Batch(List.of(new LeaseEvent.Claimed(1))))
                 .isInstanceOf(IllegalArgumentException.class);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new LeaseEvent.Batch(
                 List.of(new LeaseEvent.Batch(List.of())))).isInstanceOf(IllegalArgumentException.class);

@@ -59,8 +59,19 @@ class LeaseTopologyTest {
         driver.close();
     }
 
+    /** Records piped so far: the offset the next one gets. */
+    long piped;
+
     void pipe(LeaseEvent e) {
         events.pipeInput(QP.toBytes(), LeaseCodec.encode(e));
+        piped++;
+    }
+
+    /** Pipes a claim (whatever epoch it carries) and returns the owner epoch the store gives it. */
+    long claim() {
+        long epoch = LeaseTopology.claimEpoch(piped);
+        pipe(new LeaseEvent.Claimed(0));
+        return epoch;
     }
 
     long now() {
@@ -154,25 +165,30 @@ class LeaseTopologyTest {
         org.apache.kafka.common.header.internals.RecordHeaders h = new org.apache.kafka.common.header.internals.RecordHeaders();
         h.add(LeaseTopology.OWNER_EPOCH_HEADER, java.nio.ByteBuffer.allocate(8).putLong(ownerEpoch).array());
         events.pipeInput(new org.apache.kafka.streams.test.TestRecord<>(QP.toBytes(), LeaseCodec.encode(e), h));
+        piped++;
     }
 
     @Test
     void eventsOfAnOwnerThatLostThePartitionAreIgnored() {
         long t0 = now();
-        pipeAs(1, new LeaseEvent.Claimed(1));
-        pipeAs(1, new Leased(0, 0, 1, t0 + 30_000, t0));
-        pipeAs(2, new LeaseEvent.Claimed(2)); // a new owner took over
-        pipeAs(1, new Deleted(0, 0, 1, t0 + 1)); // the old owner, too late: ignored
-        pipeAs(1, new Leased(1, 0, 1, t0 + 30_000, t0)); // ignored
+        long first = claim();
+        assertThat(first).as("a claim at offset 0 is still above the epoch of an unclaimed partition").isEqualTo(1);
+        pipeAs(first, new Leased(0, 0, 1, t0 + 30_000, t0));
+        long second = claim(); // a new owner took over
+        pipeAs(first, new Deleted(0, 0, 1, t0 + 1)); // the old owner, too late: ignored
+        pipeAs(first, new Leased(1, 0, 1, t0 + 30_000, t0)); // ignored
         KeyValueStore<Bytes, byte[]> entries = driver.getKeyValueStore(LeaseTopology.ENTRIES_STORE);
         MessageLease l0 = LeaseCodec.decodeLease(entries.get(Bytes.wrap(LeaseCodec.entryKey(QP.toBytes(), 0))));
         assertThat(l0.state()).isEqualTo(MessageLease.State.LEASED);
         assertThat(entries.get(Bytes.wrap(LeaseCodec.entryKey(QP.toBytes(), 1)))).isNull();
-        pipeAs(2, new Deleted(0, 0, 1, t0 + 2)); // the current owner's delete applies
+        pipeAs(second, new Deleted(0, 0, 1, t0 + 2)); // the current owner's delete applies
         KeyValueStore<Bytes, byte[]> heads = driver.getKeyValueStore(LeaseTopology.HEADS_STORE);
         PartitionHead head = LeaseCodec.decodeHead(heads.get(Bytes.wrap(QP.toBytes())));
         assertThat(head.lowWatermark()).isEqualTo(1);
-        assertThat(head.ownerEpoch()).isEqualTo(2);
+        assertThat(head.ownerEpoch()).as("the offset of the second claim, plus one").isEqualTo(LeaseTopology.claimEpoch(2));
+        pipeAs(first, new LeaseEvent.Claimed(1_000_000)); // a claim's own value is not its epoch
+        assertThat(LeaseCodec.decodeHead(heads.get(Bytes.wrap(QP.toBytes()))).ownerEpoch())
+                .isEqualTo(LeaseTopology.claimEpoch(piped - 1));
     }
 
     @Test
@@ -231,16 +247,16 @@ class LeaseTopologyTest {
     @Test
     void batchesApplyInTheStoreAndFollowTheOwnerEpoch() {
         long t0 = now();
-        pipeAs(1, new LeaseEvent.Claimed(1));
-        pipeAs(1, new LeaseEvent.Batch(List.of(new Leased(0, 0, 1, t0 + 30_000, t0), new Leased(1, 0, 1, t0 + 30_000, t0),
+        long first = claim();
+        pipeAs(first, new LeaseEvent.Batch(List.of(new Leased(0, 0, 1, t0 + 30_000, t0), new Leased(1, 0, 1, t0 + 30_000, t0),
                 new Leased(2, 0, 1, t0 + 30_000, t0))));
         assertThat(storedLease(2).isHeldAt(t0 + 1)).isTrue();
-        pipeAs(1, new LeaseEvent.Batch(List.of(new Deleted(0, 0, 1, t0 + 1), new Deleted(1, 0, 1, t0 + 1))));
+        pipeAs(first, new LeaseEvent.Batch(List.of(new Deleted(0, 0, 1, t0 + 1), new Deleted(1, 0, 1, t0 + 1))));
         assertThat(storedHead().lowWatermark()).isEqualTo(2);
-        pipeAs(2, new LeaseEvent.Claimed(2));
-        pipeAs(1, new LeaseEvent.Batch(List.of(new Deleted(2, 0, 1, t0 + 2)))); // the old owner: ignored
+        long second = claim();
+        pipeAs(first, new LeaseEvent.Batch(List.of(new Deleted(2, 0, 1, t0 + 2)))); // the old owner: ignored
         assertThat(storedLease(2).state()).isEqualTo(MessageLease.State.LEASED);
-        pipeAs(2, new LeaseEvent.Batch(List.of(new Deleted(2, 0, 1, t0 + 3))));
+        pipeAs(second, new LeaseEvent.Batch(List.of(new Deleted(2, 0, 1, t0 + 3))));
         assertThat(storedHead().lowWatermark()).isEqualTo(3);
     }
 }

@@ -1241,26 +1241,26 @@ public final class QueueEngine implements QueueService, AutoCloseable {
     }
 
     /**
-     * Takes a partition over: waits until the store has every earlier event, loads its state,
-     * claims it with the next owner epoch (so events of an earlier owner are ignored from now
-     * on), and starts fetching from the low watermark.
+     * Takes a partition over: claims it (events of an earlier owner that come after the claim are
+     * ignored, and their requests fail), waits until the store has applied the claim and so every
+     * earlier event, loads its state, and starts fetching from the low watermark.
      */
     private CompletableFuture<Void> load(QueueRecord rec, PartitionDispatcher d, long generation) {
-        return leases.barrier(d.qp)
+        return leases.claim(d.qp)
                 .orTimeout(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                .thenApplyAsync(v -> leases.load(d.qp), loader)
-                .thenCompose(table -> {
-                    long epoch = table.head().ownerEpoch() + 1;
-                    LeaseEvent.Claimed claim = new LeaseEvent.Claimed(epoch);
-                    io.cmqkafka.lease.LeaseRules.apply(table, claim);
-                    return leases.append(d.qp, claim, epoch).thenApply(v -> {
-                        PartitionDispatcher.FetchStart start = d.reset(table, epoch, generation);
-                        if (start == null) {
-                            throw new QueueException(Kind.UNAVAILABLE, "partition " + d.qp + " moved while loading");
-                        }
-                        return start;
-                    });
-                })
+                .thenApplyAsync(epoch -> {
+                    var table = leases.load(d.qp);
+                    if (table.head().ownerEpoch() != epoch) {
+                        // Another owner claimed it after us: not ours to serve.
+                        throw new QueueException(Kind.UNAVAILABLE, "partition " + d.qp + " claimed again (epoch "
+                                + table.head().ownerEpoch() + ", ours " + epoch + ")");
+                    }
+                    PartitionDispatcher.FetchStart start = d.reset(table, epoch, generation);
+                    if (start == null) {
+                        throw new QueueException(Kind.UNAVAILABLE, "partition " + d.qp + " moved while loading");
+                    }
+                    return start;
+                }, loader)
                 .thenCompose(start -> {
                     if (!isCurrent(rec)) {
                         // Deleted while loading (a send or peer call raced the delete): never start

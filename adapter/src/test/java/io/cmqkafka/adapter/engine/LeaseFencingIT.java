@@ -6,7 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cmqkafka.adapter.kafka.EmbeddedKafkaBroker;
 import io.cmqkafka.lease.LeaseCodec;
 import io.cmqkafka.lease.LeaseEvent;
-import io.cmqkafka.lease.LeaseShardWriter;
+import io.cmqkafka.lease.ClaimWatcher;
+import io.cmqkafka.lease.InMemoryLeaseTable;
+import io.cmqkafka.lease.LeaseStore;
+import io.cmqkafka.lease.LeaseStoreConfig;
+import io.cmqkafka.lease.QueuePartition;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,67 +31,107 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 
 /**
- * The zombie-owner window of the lease log, on a real broker: once the next owner of a shard has
- * opened its writer, the previous owner (which may not know yet that it lost the shard) can get
- * no event acknowledged, and none of its later events reaches the store (read_committed).
+ * The zombie-owner window of the lease log, on a real broker: once the next owner of a partition
+ * has claimed it, the previous owner (which may not know yet that it lost the shard) can get no
+ * event acknowledged, and none of its later events changes any store. And failover: the fencer
+ * removes and aborts what a killed instance left behind.
  */
 class LeaseFencingIT {
 
     static final String TOPIC = "fencing.lease-events";
 
+    /**
+     * Split brain: two instances both believe they own the shard (two Streams applications on one
+     * lease log, so each keeps its own complete store). The later claim wins: the earlier owner's
+     * events after it are acknowledged by Kafka but refused to the caller, and both stores ignore
+     * them; its events before the claim count, in both stores and in the state the new owner loads.
+     */
     @Test
-    void theNextOwnersWriterFencesThePreviousOne() throws Exception {
-        try (EmbeddedKafkaBroker broker = brokerWithLeaseLog()) {
-            Properties base = new Properties();
-            base.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-            base.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
-            LeaseShardWriter oldOwner = new LeaseShardWriter(base, "fencing-lease-shard-0", 0, () -> true);
-            oldOwner.append(event(new LeaseEvent.Leased(0, 0, 1, 30_000, 1))).get(30, TimeUnit.SECONDS);
+    void aLaterClaimFencesTheEarlierOwnerAndBothStoresAgree() throws Exception {
+        try (EmbeddedKafkaBroker broker = brokerWithLeaseLog();
+                LeaseStore a = leaseStore(broker, "fencing-a");
+                LeaseStore b = leaseStore(broker, "fencing-b")) {
+            QueuePartition qp = new QueuePartition(org.apache.kafka.common.Uuid.randomUuid(), 0);
+            long epochA = a.claim(qp).get(30, TimeUnit.SECONDS);
+            a.append(qp, new LeaseEvent.Leased(0, 0, 1, 30_000, 1), epochA).get(30, TimeUnit.SECONDS);
 
-            LeaseShardWriter newOwner = new LeaseShardWriter(base, "fencing-lease-shard-0", 0, () -> true);
-            newOwner.append(event(new LeaseEvent.Claimed(2))).get(30, TimeUnit.SECONDS);
+            long epochB = b.claim(qp).get(30, TimeUnit.SECONDS);
+            assertThat(epochB).isGreaterThan(epochA);
+            InMemoryLeaseTable loadedByB = b.load(qp);
+            assertThat(loadedByB.head().ownerEpoch()).isEqualTo(epochB);
+            assertThat(loadedByB.get(0)).as("the old owner's lease before the claim is honoured").isNotNull();
 
-            // The old owner still thinks it owns the shard: its lease must not be acknowledged.
-            assertThatThrownBy(() -> oldOwner.append(event(new LeaseEvent.Leased(1, 0, 1, 30_000, 2)))
-                    .get(30, TimeUnit.SECONDS))
-                    .isInstanceOf(ExecutionException.class)
-                    .hasCauseInstanceOf(LeaseShardWriter.NotOwnerException.class);
-            // And it stays fenced.
-            assertThatThrownBy(() -> oldOwner.append(event(new LeaseEvent.Deleted(0, 0, 1, 3)))
-                    .get(30, TimeUnit.SECONDS))
-                    .hasCauseInstanceOf(LeaseShardWriter.NotOwnerException.class);
-            newOwner.append(event(new LeaseEvent.Leased(2, 0, 1, 30_000, 4))).get(30, TimeUnit.SECONDS);
+            // The old owner has not noticed: Kafka takes its events, but they are never acknowledged.
+            assertThatThrownBy(() -> a.append(qp, new LeaseEvent.Leased(1, 0, 1, 30_000, 2), epochA)
+                    .get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(ClaimWatcher.NotOwnerException.class);
+            assertThatThrownBy(() -> a.append(qp, new LeaseEvent.Deleted(0, 0, 1, 3), epochA)
+                    .get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(ClaimWatcher.NotOwnerException.class);
+            b.append(qp, new LeaseEvent.Leased(2, 0, 1, 30_000, 4), epochB).get(30, TimeUnit.SECONDS);
 
-            // What the store (read_committed) sees: the old owner's event before the takeover, then
-            // only the new owner's.
-            assertThat(committedEvents(broker.bootstrapServers(), 3)).containsExactly(
-                    new LeaseEvent.Leased(0, 0, 1, 30_000, 1), new LeaseEvent.Claimed(2),
-                    new LeaseEvent.Leased(2, 0, 1, 30_000, 4));
-            oldOwner.close();
-            newOwner.close();
+            assertThat(committedEvents(broker.bootstrapServers(), 7)).as("all of it reached the log")
+                    .contains(new LeaseEvent.Leased(1, 0, 1, 30_000, 2), new LeaseEvent.Deleted(0, 0, 1, 3));
+            for (LeaseStore store : List.of(a, b)) {
+                store.barrier(qp).get(30, TimeUnit.SECONDS);
+                InMemoryLeaseTable t = store.load(qp);
+                assertThat(t.head().ownerEpoch()).isEqualTo(epochB);
+                assertThat(t.get(0).state()).as("the refused delete did not apply").isEqualTo(
+                        io.cmqkafka.lease.MessageLease.State.LEASED);
+                assertThat(t.get(1)).as("the refused lease did not apply").isNull();
+                assertThat(t.get(2)).isNotNull();
+            }
+            // The old owner claims again: now the other one is fenced.
+            long epochA2 = a.claim(qp).get(30, TimeUnit.SECONDS);
+            a.append(qp, new LeaseEvent.Leased(3, 0, 1, 30_000, 5), epochA2).get(30, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> b.append(qp, new LeaseEvent.Leased(4, 0, 1, 30_000, 6), epochB)
+                    .get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(ClaimWatcher.NotOwnerException.class);
         }
     }
 
+    /**
+     * An event that Kafka did not acknowledge may still be in the log, or not: the events decided
+     * after it under the same owner epoch assumed it, so they are refused too, until the dispatcher
+     * claims again.
+     */
     @Test
-    void aClosedWriterCommitsWhatWasQueuedAndThenRefuses() throws Exception {
-        try (EmbeddedKafkaBroker broker = brokerWithLeaseLog()) {
-            Properties base = new Properties();
-            base.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-            LeaseShardWriter w = new LeaseShardWriter(base, "closing-lease-shard-0", 0, () -> true);
-            // Started (a writer closed before it starts never opens: it could fence the next owner).
-            w.append(event(new LeaseEvent.Claimed(1))).get(30, TimeUnit.SECONDS);
-            List<java.util.concurrent.CompletableFuture<Void>> acks = new ArrayList<>();
-            for (int i = 0; i < 50; i++) {
-                acks.add(w.append(event(new LeaseEvent.Leased(i, 0, 1, 30_000, 1))));
+    void afterAFailedAppendTheSameEpochWritesNoMore() throws Exception {
+        try (EmbeddedKafkaBroker broker = brokerWithLeaseLog();
+                LeaseStore a = leaseStore(broker, "broken-epoch")) {
+            QueuePartition qp = new QueuePartition(org.apache.kafka.common.Uuid.randomUuid(), 0);
+            long epoch = a.claim(qp).get(30, TimeUnit.SECONDS);
+            a.append(qp, new LeaseEvent.Leased(0, 0, 1, 30_000, 1), epoch).get(30, TimeUnit.SECONDS);
+            // Larger than the producer's max.request.size (1 MiB): refused by the client.
+            List<LeaseEvent> tooMany = new ArrayList<>();
+            for (int i = 1; i <= 40_000; i++) {
+                tooMany.add(new LeaseEvent.Leased(i, 0, 1, 30_000, 2));
             }
-            w.close(); // a shard handed over: what was decided before must reach the log
-            for (var a : acks) {
-                a.get(1, TimeUnit.SECONDS);
-            }
-            assertThat(committedEvents(broker.bootstrapServers(), 51)).hasSize(51);
-            assertThatThrownBy(() -> w.append(event(new LeaseEvent.Claimed(3))).get(1, TimeUnit.SECONDS))
-                    .hasCauseInstanceOf(LeaseShardWriter.NotOwnerException.class);
+            assertThatThrownBy(() -> a.appendAll(qp, tooMany, epoch).get(30, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class);
+            assertThatThrownBy(() -> a.append(qp, new LeaseEvent.Deleted(0, 0, 1, 3), epoch)
+                    .get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(ClaimWatcher.NotOwnerException.class);
+            // Refused is not "not applied": the delete reached the log before any new claim, so the
+            // store applied it (the safe direction: a client told to retry finds it done). What the
+            // dispatcher serves next comes from the store, under a new claim.
+            long next = a.claim(qp).get(30, TimeUnit.SECONDS);
+            InMemoryLeaseTable reloaded = a.load(qp);
+            assertThat(reloaded.head().ownerEpoch()).isEqualTo(next);
+            assertThat(reloaded.head().lowWatermark()).isEqualTo(1);
+            assertThat(reloaded.get(1)).as("the batch Kafka refused").isNull();
+            a.append(qp, new LeaseEvent.Leased(1, 0, 1, 30_000, 4), next).get(30, TimeUnit.SECONDS);
         }
+    }
+
+    /** A lease store of its own Streams application on the one-shard lease log, running. */
+    static LeaseStore leaseStore(EmbeddedKafkaBroker broker, String app) throws Exception {
+        LeaseStore store = new LeaseStore(new LeaseStoreConfig(broker.bootstrapServers(), app, TOPIC, 1, (short) 1, 1,
+                Files.createTempDirectory(app), 0, null, Duration.ofSeconds(1), true, -1));
+        store.start();
+        store.awaitRunning(Duration.ofSeconds(60));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!store.isLocal(0)) {
+            assertThat(System.nanoTime()).as("shard 0 never became active").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        return store;
     }
 
     /**
@@ -297,101 +341,12 @@ class LeaseFencingIT {
     }
 
     /** A fresh real broker with a one-partition lease log. */
-    /**
-     * A writer whose producer breaks without being fenced (the broker answered a retried commit
-     * with INVALID_TXN_STATE, seen in a benchmark run) starts a new producer while this instance
-     * still owns the shard, and goes on; the broken transaction's events never become visible.
-     * Once the shard is not owned here any more, a broken writer stops instead.
-     */
-    @Test
-    void aBrokenWriterRestartsWhileItOwnsTheShardAndStopsOtherwise() throws Exception {
-        try (EmbeddedKafkaBroker broker = brokerWithLeaseLog()) {
-            Properties base = new Properties();
-            base.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-            java.util.concurrent.atomic.AtomicBoolean breakNextCommit = new java.util.concurrent.atomic.AtomicBoolean();
-            java.util.concurrent.atomic.AtomicBoolean owner = new java.util.concurrent.atomic.AtomicBoolean(true);
-            LeaseShardWriter w = new LeaseShardWriter(base, "broken-lease-shard-0", 0, owner::get,
-                    p -> new BreakingProducer(p, breakNextCommit));
-            try {
-                w.append(event(new LeaseEvent.Leased(0, 0, 1, 30_000, 1))).get(30, TimeUnit.SECONDS);
-                breakNextCommit.set(true);
-                assertThatThrownBy(() -> w.append(event(new LeaseEvent.Leased(1, 0, 1, 30_000, 2)))
-                        .get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(LeaseShardWriter.NotOwnerException.class);
-                // Restarted: a later event is written by a new producer (events queued while it
-                // restarts fail, as a client's retry would find).
-                appendEventually(w, new LeaseEvent.Leased(2, 0, 1, 30_000, 3));
-                assertThat(committedEvents(broker.bootstrapServers(), 2)).containsExactly(
-                        new LeaseEvent.Leased(0, 0, 1, 30_000, 1), new LeaseEvent.Leased(2, 0, 1, 30_000, 3));
-
-                owner.set(false); // the shard moved away (this instance has not closed the writer yet)
-                breakNextCommit.set(true);
-                assertThatThrownBy(() -> w.append(event(new LeaseEvent.Leased(3, 0, 1, 30_000, 4)))
-                        .get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(LeaseShardWriter.NotOwnerException.class);
-                for (int i = 0; i < 10; i++) {
-                    Thread.sleep(100);
-                    assertThatThrownBy(() -> w.append(event(new LeaseEvent.Leased(4, 0, 1, 30_000, 5)))
-                            .get(30, TimeUnit.SECONDS)).as("stopped, not restarted")
-                            .hasCauseInstanceOf(LeaseShardWriter.NotOwnerException.class);
-                }
-                assertThat(committedEvents(broker.bootstrapServers(), 2)).hasSize(2);
-            } finally {
-                w.close();
-            }
-        }
-    }
-
-    static void appendEventually(LeaseShardWriter w, LeaseEvent e) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try {
-                w.append(event(e)).get(30, TimeUnit.SECONDS);
-                return;
-            } catch (ExecutionException failed) {
-                assertThat(System.nanoTime()).as("never written: %s", failed.getCause()).isLessThan(deadline);
-                Thread.sleep(50);
-            }
-        }
-    }
-
-    /** A real producer whose next commit, when armed, fails as a producer in a fatal state does. */
-    static final class BreakingProducer extends org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> {
-        private final java.util.concurrent.atomic.AtomicBoolean breakNextCommit;
-        private volatile boolean broken;
-
-        BreakingProducer(Properties p, java.util.concurrent.atomic.AtomicBoolean breakNextCommit) {
-            super(p, new org.apache.kafka.common.serialization.ByteArraySerializer(),
-                    new org.apache.kafka.common.serialization.ByteArraySerializer());
-            this.breakNextCommit = breakNextCommit;
-        }
-
-        @Override
-        public void commitTransaction() {
-            if (breakNextCommit.getAndSet(false)) {
-                broken = true;
-                throw new org.apache.kafka.common.errors.InvalidTxnStateException("injected");
-            }
-            super.commitTransaction();
-        }
-
-        @Override
-        public void abortTransaction() {
-            if (broken) {
-                throw new org.apache.kafka.common.KafkaException("Cannot execute transactional method because we are in an error state");
-            }
-            super.abortTransaction();
-        }
-    }
-
     static EmbeddedKafkaBroker brokerWithLeaseLog() throws Exception {
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(Files.createTempDirectory("fencing"), 0).start();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
         return broker;
-    }
-
-    static ProducerRecord<byte[], byte[]> event(LeaseEvent e) {
-        return new ProducerRecord<>(TOPIC, 0, new byte[] {1}, LeaseCodec.encode(e));
     }
 
     static List<LeaseEvent> committedEvents(String bootstrap, int expected) {
