@@ -129,15 +129,19 @@ public interface CmqConfig {
         @WithDefault("1")
         int standbyReplicas();
 
-        /** How often lease counters are recomputed, in ms. */
+        /**
+         * How often the lease store recounts held, lapsed and done entries, in ms. A full scan of the
+         * store: at 1 s it was ~5 % of the service's CPU in the full-cycle benchmark.
+         */
         @WithName("sweep-interval-ms")
-        @WithDefault("1000")
+        @WithDefault("10000")
         long sweepIntervalMs();
 
         /**
-         * Lease events in transactions under each shard's transactional id, so that a shard's next
-         * owner fences the previous one. false: a plain idempotent producer (faster, but an owner
-         * cut off from the group coordinator may answer leases the next owner does not honour).
+         * Answer a receive or delete only once the lease events are read back from the log with no
+         * later owner's claim before them ({@code ClaimWatcher}), so a partition's next owner fences the
+         * previous one. false: at Kafka's acknowledgement (an owner cut off from the group coordinator
+         * may then answer leases the next owner does not honour).
          */
         @WithDefault("true")
         boolean fencedWrites();

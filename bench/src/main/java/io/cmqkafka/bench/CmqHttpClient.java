@@ -86,6 +86,18 @@ public final class CmqHttpClient implements AutoCloseable {
         p.put("Signature", signer.sign("POST", host, PATH, p));
         Buffer body = Buffer.buffer(CmqSigner.formBody(p));
         CompletableFuture<JsonNode> answer = new CompletableFuture<>();
+        if (io.vertx.core.Vertx.currentContext() == null) {
+            // Called from a plain thread (the open-loop sender): start the exchange on an event loop. Chained
+            // from here, the response's body handler could be set after the body had arrived: about one
+            // answer in 10,000 then read as empty although it carried its content-length (issue 7).
+            vertx.runOnContext(v -> exchange(body, timeout, answer));
+        } else {
+            exchange(body, timeout, answer);
+        }
+        return answer;
+    }
+
+    private void exchange(Buffer body, Duration timeout, CompletableFuture<JsonNode> answer) {
         http.request(new RequestOptions().setMethod(HttpMethod.POST).setURI(PATH)
                         .setIdleTimeout(timeout.toMillis())
                         .putHeader("Content-Type", "*/*;charset=utf-8"))
@@ -98,7 +110,6 @@ public final class CmqHttpClient implements AutoCloseable {
                         answer.completeExceptionally(ar.cause());
                     }
                 });
-        return answer;
     }
 
     private static JsonNode parse(HttpClientResponse r, Buffer b) {

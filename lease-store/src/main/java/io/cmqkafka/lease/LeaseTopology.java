@@ -73,6 +73,8 @@ public final class LeaseTopology {
         private KeyValueStore<Bytes, byte[]> heads;
         private KeyValueStore<Bytes, byte[]> entries;
         private ProcessorContext<Void, Void> context;
+        /** Per queue partition of this task: see {@link StoreLeaseTable}; only this processor writes the store. */
+        private final java.util.Map<Bytes, long[]> maxEntryOffsets = new java.util.HashMap<>();
 
         ApplyProcessor(LeaseStoreListener listener, Duration sweepInterval) {
             this.listener = listener;
@@ -110,7 +112,8 @@ public final class LeaseTopology {
                 listener.onBarrier(b.token());
                 return;
             }
-            StoreLeaseTable table = new StoreLeaseTable(heads, entries, record.key());
+            StoreLeaseTable table = new StoreLeaseTable(heads, entries, record.key(),
+                    maxEntryOffsets.computeIfAbsent(Bytes.wrap(record.key()), k -> new long[] {StoreLeaseTable.UNKNOWN}));
             if (event instanceof LeaseEvent.Claimed) {
                 // A claim's owner epoch is its own offset in the log: later claims always win, and the
                 // claiming dispatcher learns its epoch from the append's acknowledgement.

@@ -259,4 +259,26 @@ class LeaseTopologyTest {
         pipeAs(second, new LeaseEvent.Batch(List.of(new Deleted(2, 0, 1, t0 + 3))));
         assertThat(storedHead().lowWatermark()).isEqualTo(3);
     }
+
+    /**
+     * A table of a partition that the processor has not touched since it started (a restored store)
+     * finds the entries that are there: the bound it keeps to skip lookups of fresh offsets starts
+     * from the store's highest entry.
+     */
+    @Test
+    void aFreshTableSeesTheEntriesAlreadyInTheStore() {
+        long t0 = now();
+        pipe(new Leased(3, 0, 1, t0 + 30_000, t0));
+        pipe(new Leased(7, 0, 1, t0 + 30_000, t0));
+        KeyValueStore<Bytes, byte[]> heads = driver.getKeyValueStore(LeaseTopology.HEADS_STORE);
+        KeyValueStore<Bytes, byte[]> entries = driver.getKeyValueStore(LeaseTopology.ENTRIES_STORE);
+        StoreLeaseTable fresh = new StoreLeaseTable(heads, entries, QP.toBytes());
+        assertThat(fresh.get(7)).isNotNull();
+        assertThat(fresh.get(3)).isNotNull();
+        assertThat(fresh.get(8)).isNull();
+        fresh.put(9, fresh.get(7));
+        assertThat(fresh.get(9)).as("above the old bound, written since").isNotNull();
+        pipe(new Leased(7, 0, 2, t0 + 60_000, t0 + 1)); // refused: 7 is held (the processor saw it)
+        assertThat(storedLease(7).dequeueCount()).isEqualTo(1);
+    }
 }
