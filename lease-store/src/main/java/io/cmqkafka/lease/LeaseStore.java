@@ -104,67 +104,75 @@ public final class LeaseStore implements AutoCloseable {
             beacon = null;
             groupInstanceIdPrefix = null;
         }
-        ensureEventTopic();
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        // One producer for every shard: a short linger lets the records of concurrent requests (one per
-        // request and partition) share one produce request. Answers still wait for acks=all; the linger
-        // adds at most this much to a receive's latency.
-        p.put(ProducerConfig.LINGER_MS_CONFIG, Integer.getInteger("lease-store.writer-linger-ms", 1));
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-lease-writer");
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
-        producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-        watcher = config.fencedWrites() ? new ClaimWatcher(config.bootstrapServers(), config.eventTopic(),
-                config.shards(), config.applicationId() + "-claim-watcher") : null;
+        try {
+            ensureEventTopic();
+            Properties p = new Properties();
+            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+            p.put(ProducerConfig.ACKS_CONFIG, "all");
+            p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+            // One producer for every shard: a short linger lets the records of concurrent requests (one per
+            // request and partition) share one produce request. Answers still wait for acks=all; the linger
+            // adds at most this much to a receive's latency.
+            p.put(ProducerConfig.LINGER_MS_CONFIG, Integer.getInteger("lease-store.writer-linger-ms", 1));
+            p.put(ProducerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-lease-writer");
+            p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+            p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+            p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+            producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+            watcher = config.fencedWrites() ? new ClaimWatcher(config.bootstrapServers(), config.eventTopic(),
+                    config.shards(), config.applicationId() + "-claim-watcher") : null;
 
-        LeaseStoreListener listener = new LeaseStoreListener() {
-            @Override
-            public void onBarrier(long token) {
-                CompletableFuture<Void> f = barriers.remove(token);
-                if (f != null) {
-                    f.complete(null);
+            LeaseStoreListener listener = new LeaseStoreListener() {
+                @Override
+                public void onBarrier(long token) {
+                    CompletableFuture<Void> f = barriers.remove(token);
+                    if (f != null) {
+                        f.complete(null);
+                    }
                 }
-            }
 
-            @Override
-            public void onShardActive(int shard) {
-                activeShards.add(shard);
-                ownersReadAt = 0;
-                LOG.info("lease shard {} is active on this instance", shard);
-                ownershipListener.onShardActive(shard);
-            }
+                @Override
+                public void onShardActive(int shard) {
+                    activeShards.add(shard);
+                    ownersReadAt = 0;
+                    LOG.info("lease shard {} is active on this instance", shard);
+                    ownershipListener.onShardActive(shard);
+                }
 
-            @Override
-            public void onShardRevoked(int shard) {
-                activeShards.remove(shard);
-                ownersReadAt = 0;
-                ownershipListener.onShardRevoked(shard);
-                // Events decided here go to the log before the next owner's claim, so their requests
-                // succeed (any that come after it are refused by the watcher and ignored by the store).
-                producer.flush();
-            }
+                @Override
+                public void onShardRevoked(int shard) {
+                    activeShards.remove(shard);
+                    ownersReadAt = 0;
+                    ownershipListener.onShardRevoked(shard);
+                    // Events decided here go to the log before the next owner's claim, so their requests
+                    // succeed (any that come after it are refused by the watcher and ignored by the store).
+                    producer.flush();
+                }
 
-            @Override
-            public void onCounters(int shard, long now, Map<QueuePartition, LeaseTopology.LeaseCounters> c) {
-                counters.keySet().removeIf(qp -> shardOf(qp) == shard && !c.containsKey(qp));
-                counters.putAll(c);
+                @Override
+                public void onCounters(int shard, long now, Map<QueuePartition, LeaseTopology.LeaseCounters> c) {
+                    counters.keySet().removeIf(qp -> shardOf(qp) == shard && !c.containsKey(qp));
+                    counters.putAll(c);
+                }
+            };
+            streams = new KafkaStreams(LeaseTopology.build(config.eventTopic(), listener, config.sweepInterval()),
+                    streamsProperties());
+            fencer = Boolean.parseBoolean(System.getProperty("lease-store.fence-departed", "true"))
+                    ? new DeadInstanceFencer(config.applicationId(), config.bootstrapServers(),
+                            () -> streams.metadataForLocalThreads().stream().map(t -> t.threadName()).toList(),
+                            groupInstanceIdPrefix, DeadInstanceFencer.EndpointProbe.TCP)
+                    : null;
+            streams.setUncaughtExceptionHandler(e -> {
+                LOG.error("lease store stream thread failed; replacing it", e);
+                return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            });
+        } catch (RuntimeException e) {
+            // Peers would take an open liveness port for a running instance: close it with the failure.
+            if (beacon != null) {
+                beacon.close();
             }
-        };
-        streams = new KafkaStreams(LeaseTopology.build(config.eventTopic(), listener, config.sweepInterval()),
-                streamsProperties());
-        fencer = Boolean.parseBoolean(System.getProperty("lease-store.fence-departed", "true"))
-                ? new DeadInstanceFencer(config.applicationId(), config.bootstrapServers(),
-                        () -> streams.metadataForLocalThreads().stream().map(t -> t.threadName()).toList(),
-                        groupInstanceIdPrefix, DeadInstanceFencer.EndpointProbe.TCP)
-                : null;
-        streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("lease store stream thread failed; replacing it", e);
-            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
+            throw e;
+        }
     }
 
     private Properties streamsProperties() {

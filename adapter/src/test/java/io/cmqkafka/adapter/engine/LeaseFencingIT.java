@@ -120,6 +120,28 @@ class LeaseFencingIT {
         }
     }
 
+    /** A lease store that fails to start closes its liveness port: peers would take it for a running instance. */
+    @Test
+    void aLeaseStoreThatCannotStartClosesItsLivenessPort() throws Exception {
+        try (EmbeddedKafkaBroker broker = brokerWithLeaseLog()) {
+            int port = closedPort();
+            assertThatThrownBy(() -> new LeaseStore(new LeaseStoreConfig(broker.bootstrapServers(), "no-start",
+                    "not a valid topic name!", 1, (short) 1, 1, Files.createTempDirectory("no-start"), 0,
+                    "127.0.0.1:1", Duration.ofSeconds(1), true, port))).isInstanceOf(IllegalStateException.class);
+            // Nobody answers on it any more (the acceptor thread lets go of it within moments).
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (true) {
+                try (java.net.Socket probe = new java.net.Socket()) {
+                    probe.connect(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 500);
+                    assertThat(System.nanoTime()).as("liveness port %d still answers", port).isLessThan(deadline);
+                    Thread.sleep(50);
+                } catch (java.net.ConnectException refused) {
+                    break;
+                }
+            }
+        }
+    }
+
     /** A lease store of its own Streams application on the one-shard lease log, running. */
     static LeaseStore leaseStore(EmbeddedKafkaBroker broker, String app) throws Exception {
         LeaseStore store = new LeaseStore(new LeaseStoreConfig(broker.bootstrapServers(), app, TOPIC, 1, (short) 1, 1,
