@@ -61,12 +61,9 @@ public final class ClaimWatcher implements AutoCloseable {
         /** The owner epoch of the latest claim of each queue partition, as the tail read it. */
         final Map<QueuePartition, Long> latestClaim = new HashMap<>();
         /** Events Kafka acknowledged that the tail has not reached yet, by offset. */
-        final TreeMap<Long, Waiting> waiting = new TreeMap<>();
+        final TreeMap<Long, CompletableFuture<Void>> waiting = new TreeMap<>();
         /** Decisions on our events the tail reached before their acknowledgement arrived. */
         final TreeMap<Long, Boolean> decided = new TreeMap<>();
-    }
-
-    private record Waiting(QueuePartition qp, long ownerEpoch, CompletableFuture<Void> done) {
     }
 
     private final String topic;
@@ -138,7 +135,7 @@ public final class ClaimWatcher implements AutoCloseable {
             accepted = s.decided.remove(offset);
             if (accepted == null) {
                 if (offset >= s.position && !closed) {
-                    s.waiting.put(offset, new Waiting(qp, ownerEpoch, done));
+                    s.waiting.put(offset, done);
                     return done;
                 }
                 accepted = false; // read already but not ours, or closed: never acknowledge blindly
@@ -196,12 +193,12 @@ public final class ClaimWatcher implements AutoCloseable {
         long epoch = LeaseTopology.ownerEpochOf(r.headers());
         Long latest = s.latestClaim.get(qp);
         boolean accepted = latest != null && latest == epoch;
-        Waiting w = s.waiting.remove(r.offset());
+        CompletableFuture<Void> w = s.waiting.remove(r.offset());
         if (w == null) {
             s.decided.put(r.offset(), accepted);
         } else {
             QueuePartition p = qp;
-            settled.add(() -> settle(w.done(), accepted, p, epoch, r.offset()));
+            settled.add(() -> settle(w, accepted, p, epoch, r.offset()));
         }
     }
 
@@ -215,15 +212,15 @@ public final class ClaimWatcher implements AutoCloseable {
     }
 
     private void failAll() {
-        List<Waiting> rest = new ArrayList<>();
+        List<CompletableFuture<Void>> rest = new ArrayList<>();
         for (Shard s : shards) {
             synchronized (s) {
                 rest.addAll(s.waiting.values());
                 s.waiting.clear();
             }
         }
-        for (Waiting w : rest) {
-            w.done().completeExceptionally(new NotOwnerException("lease claim watcher closed"));
+        for (CompletableFuture<Void> w : rest) {
+            w.completeExceptionally(new NotOwnerException("lease claim watcher closed"));
         }
     }
 

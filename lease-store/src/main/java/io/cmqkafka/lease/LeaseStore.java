@@ -331,8 +331,7 @@ public final class LeaseStore implements AutoCloseable {
             return send(r).thenApply(md -> null);
         }
         if (!activeShards.contains(shard)) {
-            return CompletableFuture.failedFuture(new ClaimWatcher.NotOwnerException(
-                    "shard " + shard + " is not owned by this instance"));
+            return notOwned(shard);
         }
         r.headers().add(LeaseTopology.OWNER_EPOCH_HEADER, ByteBuffer.allocate(8).putLong(ownerEpoch).array());
         if (watcher == null) {
@@ -360,6 +359,11 @@ public final class LeaseStore implements AutoCloseable {
             }
         });
         return done.orTimeout(CONFIRM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static <T> CompletableFuture<T> notOwned(int shard) {
+        return CompletableFuture.failedFuture(new ClaimWatcher.NotOwnerException(
+                "shard " + shard + " is not owned by this instance"));
     }
 
     private CompletableFuture<org.apache.kafka.clients.producer.RecordMetadata> send(ProducerRecord<byte[], byte[]> r) {
@@ -395,8 +399,7 @@ public final class LeaseStore implements AutoCloseable {
     public CompletableFuture<Long> claim(QueuePartition qp) {
         int shard = shardOf(qp);
         if (!activeShards.contains(shard)) {
-            return CompletableFuture.failedFuture(new ClaimWatcher.NotOwnerException(
-                    "shard " + shard + " is not owned by this instance"));
+            return notOwned(shard);
         }
         ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(config.eventTopic(), shard, qp.toBytes(),
                 LeaseCodec.encode(new LeaseEvent.Claimed(0)));
