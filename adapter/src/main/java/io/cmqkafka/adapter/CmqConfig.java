@@ -100,6 +100,20 @@ public interface CmqConfig {
          */
         @WithDefault("4")
         int producers();
+
+        /**
+         * How often the service looks for hanging transactions on its partitions (see
+         * HangingTransactionSweeper); 0 turns the sweep off.
+         */
+        @WithDefault("15000")
+        long hangingTransactionSweepMs();
+
+        /**
+         * A transaction is taken for hanging only if its last write is at least this old: far above
+         * the service's own transaction timeouts (4 s lease store, 10 s topic fan-out).
+         */
+        @WithDefault("30000")
+        long hangingTransactionMinAgeMs();
     }
 
     interface Queue {

@@ -6,6 +6,7 @@ import io.cmqkafka.adapter.engine.EngineSettings;
 import io.cmqkafka.adapter.engine.QueueEngine;
 import io.cmqkafka.adapter.engine.QueueService;
 import io.cmqkafka.adapter.kafka.EmbeddedKafkaBroker;
+import io.cmqkafka.adapter.kafka.HangingTransactionSweeper;
 import io.cmqkafka.adapter.topic.EndpointPolicy;
 import io.cmqkafka.adapter.topic.TopicEngine;
 import io.cmqkafka.adapter.topic.TopicService;
@@ -22,6 +23,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -51,6 +53,7 @@ public class ServiceRuntime {
     String httpHost;
 
     private EmbeddedKafkaBroker broker;
+    private HangingTransactionSweeper hangingTransactions;
     private LeaseStore leaseStore;
     private QueueEngine engine;
     private TopicEngine topics;
@@ -82,7 +85,16 @@ public class ServiceRuntime {
         EngineSettings settings = new EngineSettings(bootstrap, prefix, rf, minIsr, config.queue().partitions(),
                 config.queue().windowMessages(), config.queue().windowBytes(), config.queue().maxQueues(),
                 config.kafka().lingerMs(), config.kafka().producers());
-        leaseStore = new LeaseStore(new LeaseStoreConfig(bootstrap, config.clusterName() + "-lease-store",
+        String leaseStoreId = config.clusterName() + "-lease-store";
+        if (config.kafka().hangingTransactionSweepMs() > 0) {
+            // Before the lease store starts: a hanging transaction on its changelogs or offsets would keep
+            // it from ever restoring (its names: changelogs and transactional ids start with its app id).
+            hangingTransactions = new HangingTransactionSweeper(bootstrap, new HangingTransactionSweeper.Scope(
+                    List.of(prefix, leaseStoreId + "-"), List.of(leaseStoreId + "-", prefix)),
+                    Duration.ofMillis(config.kafka().hangingTransactionMinAgeMs()), System::currentTimeMillis);
+            hangingTransactions.start(Duration.ofMillis(config.kafka().hangingTransactionSweepMs()));
+        }
+        leaseStore = new LeaseStore(new LeaseStoreConfig(bootstrap, leaseStoreId,
                 settings.leaseTopic(), config.lease().shards(), rf, minIsr, dataDir.resolve("lease-state"),
                 config.lease().standbyReplicas(), advertisedHost() + ":" + httpPort,
                 Duration.ofMillis(config.lease().sweepIntervalMs()), config.lease().fencedWrites(),
@@ -152,6 +164,9 @@ public class ServiceRuntime {
         }
         if (leaseStore != null) {
             leaseStore.close();
+        }
+        if (hangingTransactions != null) {
+            hangingTransactions.close();
         }
         if (broker != null) {
             broker.close();

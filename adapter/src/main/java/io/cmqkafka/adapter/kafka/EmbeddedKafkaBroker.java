@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -28,10 +29,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final Path dataDir;
     private final int port;
     private final int controllerPort;
+    private final Map<String, String> overrides;
     private KafkaRaftServer server;
 
     /** @param port Kafka listener port; 0 picks a free one (the chosen port is kept in the data folder). */
     public EmbeddedKafkaBroker(Path dataDir, int port) {
+        this(dataDir, port, Map.of());
+    }
+
+    /** @param overrides broker settings that replace the defaults below (tests) */
+    public EmbeddedKafkaBroker(Path dataDir, int port, Map<String, String> overrides) {
+        this.overrides = Map.copyOf(overrides);
         this.dataDir = dataDir.toAbsolutePath();
         this.port = port != 0 ? port : rememberedOrFreePort("port", 0);
         this.controllerPort = rememberedOrFreePort("controller-port", 0);
@@ -91,6 +99,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("log.retention.check.interval.ms", "60000");
         // Every topic, internal ones included: fewer index pages to fault in (see LeaseStore.INDEX_INTERVAL_BYTES).
         p.put("log.index.interval.bytes", String.valueOf(io.cmqkafka.lease.LeaseStore.INDEX_INTERVAL_BYTES));
+        p.putAll(overrides);
         return p;
     }
 
