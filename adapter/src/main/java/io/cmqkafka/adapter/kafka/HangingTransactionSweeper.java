@@ -53,7 +53,7 @@ import org.jboss.logging.Logger;
  * producer that includes the partition; and a second look at the partition still finds it open.
  * Aborting a transaction the coordinator had decided to commit undoes it on that partition only
  * where the markers never arrived, which is what Kafka's own tool does; for the lease store that
- * means re-reading a few lease events whose effect the rules apply idempotently.
+ * means re-reading a few lease events, and the lease rules ignore an event that already took effect.
  */
 public final class HangingTransactionSweeper implements AutoCloseable {
 
