@@ -126,6 +126,11 @@ public final class LeaseTopology {
                 return; // written by a dispatcher that has since lost the partition (ClaimWatcher refuses it too)
             }
             LeaseRules.apply(table, event);
+            if (event instanceof LeaseEvent.Dropped) {
+                // The queue is gone and its entries with it: without this, every queue partition ever deleted
+                // would keep its bound for the task's lifetime (a later table looks the bound up again).
+                maxEntryOffsets.remove(Bytes.wrap(record.key()));
+            }
         }
 
         /** Recomputes, for every partition of this shard, how many leases are held now. */
