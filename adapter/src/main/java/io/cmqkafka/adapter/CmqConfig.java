@@ -82,6 +82,12 @@ public interface CmqConfig {
         @WithDefault("0")
         int embeddedPort();
 
+        /**
+         * Settings of the embedded broker that replace its defaults, by Kafka name:
+         * {@code cmq.kafka.embedded-broker."num.io.threads"=4} (quoted: Kafka names hold dots).
+         */
+        java.util.Map<String, String> embeddedBroker();
+
         /** Replication factor of every topic the service creates (default 3 external, 1 embedded). */
         Optional<Short> replicationFactor();
 

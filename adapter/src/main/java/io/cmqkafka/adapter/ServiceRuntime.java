@@ -62,7 +62,8 @@ public class ServiceRuntime {
     void start() throws Exception {
         Path dataDir = Path.of(config.dataDir()).toAbsolutePath();
         if ("broker".equals(config.role())) {
-            broker = new EmbeddedKafkaBroker(dataDir.resolve("kafka"), config.kafka().embeddedPort()).start();
+            broker = new EmbeddedKafkaBroker(dataDir.resolve("kafka"), config.kafka().embeddedPort(),
+                    config.kafka().embeddedBroker()).start();
             LOG.infof("Role broker: only the Kafka broker runs here, at %s", broker.bootstrapServers());
             return;
         }
@@ -75,7 +76,8 @@ public class ServiceRuntime {
             minIsr = config.kafka().minInsyncReplicas().orElse(2);
             LOG.infof("Using Kafka at %s (replication factor %d, min.insync.replicas %d)", bootstrap, rf, minIsr);
         } else {
-            broker = new EmbeddedKafkaBroker(dataDir.resolve("kafka"), config.kafka().embeddedPort()).start();
+            broker = new EmbeddedKafkaBroker(dataDir.resolve("kafka"), config.kafka().embeddedPort(),
+                    config.kafka().embeddedBroker()).start();
             bootstrap = broker.bootstrapServers();
             rf = config.kafka().replicationFactor().orElse((short) 1);
             minIsr = config.kafka().minInsyncReplicas().orElse(1);

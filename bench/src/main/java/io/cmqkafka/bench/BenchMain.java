@@ -68,8 +68,10 @@ public final class BenchMain {
                 env.putAll(serviceVersions(o.serviceJar));
                 int kafkaPort = ServiceProcess.freePort();
                 Bench.log("starting broker process (cmq.role=broker, Kafka on 127.0.0.1:%d)", kafkaPort);
+                List<String> brokerJvm = new ArrayList<>(List.of("-Xmx1g"));
+                brokerJvm.addAll(o.brokerOpts);
                 broker = ServiceProcess.start("broker", o.serviceJar, work.resolve("broker"),
-                        List.of("-Xmx1g"), List.of("cmq.role=broker", "cmq.kafka.embedded-port=" + kafkaPort),
+                        brokerJvm, List.of("cmq.role=broker", "cmq.kafka.embedded-port=" + kafkaPort),
                         Duration.ofSeconds(120));
                 bootstrap = "127.0.0.1:" + kafkaPort;
                 List<String> jvm = new ArrayList<>(List.of("-Xmx" + o.serviceHeap));

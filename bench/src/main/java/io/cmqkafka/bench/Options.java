@@ -23,6 +23,7 @@ final class Options {
     String externalBootstrap;    // its Kafka, for the raw baseline
     String serviceHeap = "1g";
     final List<String> serviceOpts = new java.util.ArrayList<>();
+    final List<String> brokerOpts = new java.util.ArrayList<>();
     boolean jfr;
     String note = "";
     String secretId = "AKIDbench";
@@ -88,6 +89,7 @@ final class Options {
               --keep-data              keep the work dir's Kafka data after the run
               --secret-id ID --secret-key KEY --sign-method sha1|sha256
               --service-opt ARG        an extra JVM argument for the service (repeatable), e.g. -Dsome.prop=1
+              --broker-opt ARG         an extra JVM argument for the broker process (repeatable)
               --note TEXT              a sentence for the report (e.g. what else ran on the machine)
             """;
 
@@ -130,6 +132,7 @@ final class Options {
                 case "--service-heap" -> o.serviceHeap = args[++i];
                 case "--jfr" -> o.jfr = true;
                 case "--service-opt" -> o.serviceOpts.add(args[++i]);
+                case "--broker-opt" -> o.brokerOpts.add(args[++i]);
                 case "--service" -> o.externalService = args[++i];
                 case "--bootstrap" -> o.externalBootstrap = args[++i];
                 case "--jar" -> o.serviceJar = Path.of(args[++i]);
@@ -177,6 +180,9 @@ final class Options {
         m.put("service heap", "-Xmx" + serviceHeap);
         if (!serviceOpts.isEmpty()) {
             m.put("extra service JVM arguments", String.join(" ", serviceOpts));
+        }
+        if (!brokerOpts.isEmpty()) {
+            m.put("extra broker JVM arguments", String.join(" ", brokerOpts));
         }
         m.put("signature", signMethod.paramValue() + " (the service accepts any key unless it verifies)");
         m.put("HTTP client", "Vert.x HttpClient, HTTP/1.1 keep-alive, " + httpEventLoops + " event loop(s), up to "

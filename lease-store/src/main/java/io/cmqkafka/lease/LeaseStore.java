@@ -14,10 +14,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Bytes;
@@ -42,14 +45,22 @@ public final class LeaseStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LeaseStore.class);
 
     /**
-     * {@code index.interval.bytes} of every topic this project creates (queue topics, the lease log,
-     * the changelogs; the embedded broker's default): an index entry per 64 KiB of log instead of
-     * Kafka's 4 KiB. Each new page of a segment's sparse, memory-mapped index faults in a disk block
-     * on first write, which stalled appends 25-150 ms on the benchmark VM (100 light queues stalled
-     * together on their 5th message). 16x fewer pages; a fetch scans at most 64 KiB of batch headers
-     * from an entry, and readers here are sequential.
+     * {@code index.interval.bytes} of the queue topics, the changelogs and the embedded broker's own
+     * topics: an index entry per 64 KiB of log instead of Kafka's 4 KiB. Each new page of a segment's
+     * sparse, memory-mapped index faults in a disk block on first write, which stalled appends
+     * 25-150 ms on the benchmark VM (100 light queues stalled together on their 5th message). 16x
+     * fewer pages; a fetch scans at most 64 KiB of batch headers from an entry.
      */
     public static final int INDEX_INTERVAL_BYTES = 64 * 1024;
+
+    /**
+     * {@code index.interval.bytes} of the lease log: Kafka's default. Every fetch looks its start
+     * offset up in the index and then reads batch headers one by one (a {@code pread} each) up to it.
+     * The lease log is read at its tail by the claim watcher once per appended event, and its batches
+     * are small (an event or a few, 100-300 B): at 64 KiB the broker spent a third of its CPU in that
+     * scan in the latency scenario (issue 7). Its few partitions fault in an index page per 2 MiB.
+     */
+    public static final int LEASE_LOG_INDEX_INTERVAL_BYTES = 4096;
 
     /** How long an owner event may wait to be confirmed before its request fails. */
     private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(30);
@@ -227,14 +238,39 @@ public final class LeaseStore implements AutoCloseable {
                     .configs(Map.of("min.insync.replicas", String.valueOf(config.minInSyncReplicas()),
                             // The store's changelog holds the state; the log only needs to outlive processing lag.
                             "retention.ms", String.valueOf(Duration.ofDays(7).toMillis()),
-                            "index.interval.bytes", String.valueOf(INDEX_INTERVAL_BYTES)));
+                            "index.interval.bytes", String.valueOf(LEASE_LOG_INDEX_INTERVAL_BYTES)));
             admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new IllegalStateException("cannot create lease log " + config.eventTopic(), e.getCause());
             }
+            updateIndexInterval(a);
         } catch (InterruptedException | TimeoutException e) {
             throw new IllegalStateException("cannot create lease log " + config.eventTopic(), e);
+        }
+    }
+
+    /**
+     * A lease log created by an earlier version indexes every 64 KiB: bring it to {@link
+     * #LEASE_LOG_INDEX_INTERVAL_BYTES} (new segments use it). Not allowed to alter topics: keep going.
+     */
+    private void updateIndexInterval(Properties adminProps) {
+        try (Admin admin = Admin.create(adminProps)) {
+            ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, config.eventTopic());
+            org.apache.kafka.clients.admin.Config current = admin.describeConfigs(List.of(topic)).all()
+                    .get(30, TimeUnit.SECONDS).get(topic);
+            ConfigEntry interval = current == null ? null : current.get("index.interval.bytes");
+            if (interval != null && !String.valueOf(LEASE_LOG_INDEX_INTERVAL_BYTES).equals(interval.value())) {
+                admin.incrementalAlterConfigs(Map.of(topic, List.of(new AlterConfigOp(new ConfigEntry(
+                        "index.interval.bytes", String.valueOf(LEASE_LOG_INDEX_INTERVAL_BYTES)),
+                        AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
+                LOG.info("lease log {}: index.interval.bytes {} -> {}", config.eventTopic(), interval.value(),
+                        LEASE_LOG_INDEX_INTERVAL_BYTES);
+            }
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            LOG.warn("cannot update index.interval.bytes of lease log {}: {}", config.eventTopic(), e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -97,7 +97,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("delete.topic.enable", "true");
         // Queues' msgRetentionSeconds can be a minute: look for expired segments every minute, not 5.
         p.put("log.retention.check.interval.ms", "60000");
-        // Every topic, internal ones included: fewer index pages to fault in (see LeaseStore.INDEX_INTERVAL_BYTES).
+        // Kafka's 3 network and 8 request threads are sized for a broker with a machine of its own; this one
+        // shares it with the service, and every request crosses from a network thread to a request thread
+        // and back: on a small machine more threads than cores only add hand-offs.
+        int cores = Runtime.getRuntime().availableProcessors();
+        p.put("num.network.threads", String.valueOf(Math.max(1, Math.min(3, cores / 2))));
+        p.put("num.io.threads", String.valueOf(Math.max(2, Math.min(8, cores))));
+        // Every topic but the lease log: fewer index pages to fault in (see LeaseStore.INDEX_INTERVAL_BYTES).
         p.put("log.index.interval.bytes", String.valueOf(io.cmqkafka.lease.LeaseStore.INDEX_INTERVAL_BYTES));
         p.putAll(overrides);
         return p;
