@@ -10,6 +10,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,15 +55,78 @@ public final class LeaseTopology {
         Topology t = new Topology();
         t.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), eventTopic);
         t.addProcessor(PROCESSOR, () -> new ApplyProcessor(listener, sweepInterval), SOURCE);
-        // Cached: a message leased and deleted within one commit interval writes nothing to the
-        // changelog, and a partition head is written once per commit, not once per event. Reads
-        // (the processor, interactive queries by LeaseStore.load) go through the cache; a crash
-        // loses only uncommitted cache content, which exactly-once processing replays from the log.
-        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HEADS_STORE),
-                Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled(), PROCESSOR);
-        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ENTRIES_STORE),
-                Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled(), PROCESSOR);
+        // Cached: a partition head is written once per commit, not once per event, and a message leased
+        // and deleted within one commit interval writes nothing to the store or its changelog (see
+        // skipDeletesOfAbsentKeys). Reads (the processor, interactive queries by LeaseStore.load) go through
+        // the cache; a crash loses only uncommitted cache content, which exactly-once processing replays.
+        t.addStateStore(skipDeletesOfAbsentKeys(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HEADS_STORE),
+                Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled()), PROCESSOR);
+        t.addStateStore(skipDeletesOfAbsentKeys(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ENTRIES_STORE),
+                Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled()), PROCESSOR);
         return t;
+    }
+
+    /**
+     * A caching store flushes a deleted key as a delete of the underlying store and a changelog
+     * tombstone, even when the key was put and deleted since the last flush and the store never held
+     * it: one tombstone per message in the full cycle (as many changelog records as messages, issue 7).
+     * With a flush listener set, Kafka's caching store first looks the key up and skips that write (the
+     * optimisation its KTables use): the store and its changelog never held the key. The listener
+     * itself has nothing to do. Kafka's internal {@code CachedStateStore} is the only way to set it; a
+     * store that is not one is left as it is.
+     */
+    static StoreBuilder<KeyValueStore<Bytes, byte[]>> skipDeletesOfAbsentKeys(StoreBuilder<KeyValueStore<Bytes, byte[]>> b) {
+        return new StoreBuilder<>() {
+            @Override
+            public StoreBuilder<KeyValueStore<Bytes, byte[]>> withCachingEnabled() {
+                b.withCachingEnabled();
+                return this;
+            }
+
+            @Override
+            public StoreBuilder<KeyValueStore<Bytes, byte[]>> withCachingDisabled() {
+                b.withCachingDisabled();
+                return this;
+            }
+
+            @Override
+            public StoreBuilder<KeyValueStore<Bytes, byte[]>> withLoggingEnabled(java.util.Map<String, String> config) {
+                b.withLoggingEnabled(config);
+                return this;
+            }
+
+            @Override
+            public StoreBuilder<KeyValueStore<Bytes, byte[]>> withLoggingDisabled() {
+                b.withLoggingDisabled();
+                return this;
+            }
+
+            @Override
+            @SuppressWarnings("unchecked")
+            public KeyValueStore<Bytes, byte[]> build() {
+                KeyValueStore<Bytes, byte[]> store = b.build();
+                if (store instanceof org.apache.kafka.streams.state.internals.CachedStateStore<?, ?> cached) {
+                    ((org.apache.kafka.streams.state.internals.CachedStateStore<Bytes, byte[]>) cached)
+                            .setFlushListener(record -> { }, false);
+                }
+                return store;
+            }
+
+            @Override
+            public java.util.Map<String, String> logConfig() {
+                return b.logConfig();
+            }
+
+            @Override
+            public boolean loggingEnabled() {
+                return b.loggingEnabled();
+            }
+
+            @Override
+            public String name() {
+                return b.name();
+            }
+        };
     }
 
     static final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {

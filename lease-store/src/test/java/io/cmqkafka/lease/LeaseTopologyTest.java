@@ -161,6 +161,31 @@ class LeaseTopologyTest {
         }
     }
 
+    /**
+     * A message leased and deleted between two flushes of the store's cache leaves no trace in the store's
+     * changelog (no tombstone for a key it never held); one whose lease was flushed gets its tombstone.
+     */
+    @Test
+    void aLeaseDeletedBeforeTheCacheFlushWritesNoTombstone() {
+        long t0 = now();
+        // The driver flushes the cache after every input record: put and delete in one record.
+        pipe(new LeaseEvent.Batch(List.of(new Leased(0, 0, 1, t0 + 30_000, t0), new Deleted(0, 0, 1, t0 + 1))));
+        pipe(new Leased(1, 0, 1, t0 + 30_000, t0));
+        pipe(new Deleted(1, 0, 1, t0 + 2));
+        assertThat(storedHead().lowWatermark()).isEqualTo(2);
+        var changelog = driver.createOutputTopic("lease-test-" + LeaseTopology.ENTRIES_STORE + "-changelog",
+                new org.apache.kafka.common.serialization.BytesDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+        List<Long> puts = new ArrayList<>();
+        List<Long> tombstones = new ArrayList<>();
+        for (var r : changelog.readRecordsToList()) {
+            long offset = LeaseCodec.offsetOf(r.key().get());
+            (r.value() == null ? tombstones : puts).add(offset);
+        }
+        assertThat(puts).containsExactly(1L);
+        assertThat(tombstones).containsExactly(1L);
+    }
+
     void pipeAs(long ownerEpoch, LeaseEvent e) {
         org.apache.kafka.common.header.internals.RecordHeaders h = new org.apache.kafka.common.header.internals.RecordHeaders();
         h.add(LeaseTopology.OWNER_EPOCH_HEADER, java.nio.ByteBuffer.allocate(8).putLong(ownerEpoch).array());
