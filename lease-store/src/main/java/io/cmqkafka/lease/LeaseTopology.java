@@ -10,7 +10,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,10 +58,10 @@ public final class LeaseTopology {
         // and deleted within one commit interval writes nothing to the store or its changelog (see
         // skipDeletesOfAbsentKeys). Reads (the processor, interactive queries by LeaseStore.load) go through
         // the cache; a crash loses only uncommitted cache content, which exactly-once processing replays.
-        t.addStateStore(skipDeletesOfAbsentKeys(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HEADS_STORE),
-                Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled()), PROCESSOR);
-        t.addStateStore(skipDeletesOfAbsentKeys(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ENTRIES_STORE),
-                Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled()), PROCESSOR);
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HEADS_STORE),
+                Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled(), PROCESSOR);
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ENTRIES_STORE),
+                Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled(), PROCESSOR);
         return t;
     }
 
@@ -72,61 +71,16 @@ public final class LeaseTopology {
      * it: one tombstone per message in the full cycle (as many changelog records as messages, issue 7).
      * With a flush listener set, Kafka's caching store first looks the key up and skips that write (the
      * optimisation its KTables use): the store and its changelog never held the key. The listener
-     * itself has nothing to do. Kafka's internal {@code CachedStateStore} is the only way to set it; a
-     * store that is not one is left as it is.
+     * itself has nothing to do. Kafka's internal {@code CachedStateStore} is the only way to set it (the
+     * store a processor gets delegates it to the caching layer); a store that is not one is left as it is.
      */
-    static StoreBuilder<KeyValueStore<Bytes, byte[]>> skipDeletesOfAbsentKeys(StoreBuilder<KeyValueStore<Bytes, byte[]>> b) {
-        return new StoreBuilder<>() {
-            @Override
-            public StoreBuilder<KeyValueStore<Bytes, byte[]>> withCachingEnabled() {
-                b.withCachingEnabled();
-                return this;
-            }
-
-            @Override
-            public StoreBuilder<KeyValueStore<Bytes, byte[]>> withCachingDisabled() {
-                b.withCachingDisabled();
-                return this;
-            }
-
-            @Override
-            public StoreBuilder<KeyValueStore<Bytes, byte[]>> withLoggingEnabled(java.util.Map<String, String> config) {
-                b.withLoggingEnabled(config);
-                return this;
-            }
-
-            @Override
-            public StoreBuilder<KeyValueStore<Bytes, byte[]>> withLoggingDisabled() {
-                b.withLoggingDisabled();
-                return this;
-            }
-
-            @Override
-            @SuppressWarnings("unchecked")
-            public KeyValueStore<Bytes, byte[]> build() {
-                KeyValueStore<Bytes, byte[]> store = b.build();
-                if (store instanceof org.apache.kafka.streams.state.internals.CachedStateStore<?, ?> cached) {
-                    ((org.apache.kafka.streams.state.internals.CachedStateStore<Bytes, byte[]>) cached)
-                            .setFlushListener(record -> { }, false);
-                }
-                return store;
-            }
-
-            @Override
-            public java.util.Map<String, String> logConfig() {
-                return b.logConfig();
-            }
-
-            @Override
-            public boolean loggingEnabled() {
-                return b.loggingEnabled();
-            }
-
-            @Override
-            public String name() {
-                return b.name();
-            }
-        };
+    @SuppressWarnings("unchecked")
+    static <S extends org.apache.kafka.streams.processor.StateStore> S skipDeletesOfAbsentKeys(S store) {
+        if (store instanceof org.apache.kafka.streams.state.internals.CachedStateStore<?, ?> cached) {
+            ((org.apache.kafka.streams.state.internals.CachedStateStore<Object, Object>) cached)
+                    .setFlushListener(record -> { }, false);
+        }
+        return store;
     }
 
     static final class ApplyProcessor implements Processor<byte[], byte[], Void, Void> {
@@ -148,8 +102,8 @@ public final class LeaseTopology {
         @Override
         public void init(ProcessorContext<Void, Void> context) {
             this.context = context;
-            this.heads = context.getStateStore(HEADS_STORE);
-            this.entries = context.getStateStore(ENTRIES_STORE);
+            this.heads = skipDeletesOfAbsentKeys(context.getStateStore(HEADS_STORE));
+            this.entries = skipDeletesOfAbsentKeys(context.getStateStore(ENTRIES_STORE));
             context.schedule(sweepInterval, PunctuationType.WALL_CLOCK_TIME, this::sweep);
             listener.onShardActive(context.taskId().partition());
         }
