@@ -60,7 +60,7 @@ public final class LeaseTopology {
         // the cache; a crash loses only uncommitted cache content, which exactly-once processing replays.
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HEADS_STORE),
                 Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled(), PROCESSOR);
-        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ENTRIES_STORE),
+        t.addStateStore(Stores.keyValueStoreBuilder(FreshEntryStore.supplier(Stores.persistentKeyValueStore(ENTRIES_STORE)),
                 Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled(), PROCESSOR);
         return t;
     }
@@ -71,7 +71,8 @@ public final class LeaseTopology {
      * it: one tombstone per message in the full cycle (as many changelog records as messages, issue 7).
      * With a flush listener set, Kafka's caching store first looks the key up and skips that write (the
      * optimisation its KTables use): the store and its changelog never held the key. The listener
-     * itself has nothing to do. Kafka's internal {@code CachedStateStore} is the only way to set it (the
+     * itself has nothing to do. That lookup misses for nearly every such key, and a miss is an expensive RocksDB
+     * read, so the entries store answers it from memory ({@link FreshEntryStore}). Kafka's internal {@code CachedStateStore} is the only way to set it (the
      * store a processor gets delegates it to the caching layer); a store that is not one is left as it is.
      */
     @SuppressWarnings("unchecked")
@@ -90,6 +91,7 @@ public final class LeaseTopology {
         private final Duration sweepInterval;
         private KeyValueStore<Bytes, byte[]> heads;
         private KeyValueStore<Bytes, byte[]> entries;
+        private FreshEntryStore freshEntries;
         private ProcessorContext<Void, Void> context;
         /** Per queue partition of this task: see {@link StoreLeaseTable}; only this processor writes the store. */
         private final java.util.Map<Bytes, long[]> maxEntryOffsets = new java.util.HashMap<>();
@@ -104,6 +106,10 @@ public final class LeaseTopology {
             this.context = context;
             this.heads = skipDeletesOfAbsentKeys(context.getStateStore(HEADS_STORE));
             this.entries = skipDeletesOfAbsentKeys(context.getStateStore(ENTRIES_STORE));
+            this.freshEntries = FreshEntryStore.under(entries);
+            // Bounds of an earlier life of this task (one revived after an error) may be below entries
+            // written since by another instance: find them again.
+            maxEntryOffsets.clear();
             context.schedule(sweepInterval, PunctuationType.WALL_CLOCK_TIME, this::sweep);
             listener.onShardActive(context.taskId().partition());
         }
@@ -131,7 +137,8 @@ public final class LeaseTopology {
                 return;
             }
             StoreLeaseTable table = new StoreLeaseTable(heads, entries, record.key(),
-                    maxEntryOffsets.computeIfAbsent(Bytes.wrap(record.key()), k -> new long[] {StoreLeaseTable.UNKNOWN}));
+                    maxEntryOffsets.computeIfAbsent(Bytes.wrap(record.key()), k -> new long[] {StoreLeaseTable.UNKNOWN}),
+                    freshEntries);
             if (event instanceof LeaseEvent.Claimed) {
                 // A claim's owner epoch is its own offset in the log: later claims always win, and the
                 // claiming dispatcher learns its epoch from the append's acknowledgement.

@@ -22,17 +22,20 @@ final class StoreLeaseTable implements LeaseTable {
      */
     private final long[] maxEntryOffset;
     static final long UNKNOWN = Long.MIN_VALUE;
+    /** Told of every entry created above the bound (so in no layer of the store yet); null: nobody. */
+    private final FreshEntryStore freshEntries;
 
     StoreLeaseTable(KeyValueStore<Bytes, byte[]> heads, KeyValueStore<Bytes, byte[]> entries, byte[] partitionKey) {
-        this(heads, entries, partitionKey, new long[] {UNKNOWN});
+        this(heads, entries, partitionKey, new long[] {UNKNOWN}, null);
     }
 
     StoreLeaseTable(KeyValueStore<Bytes, byte[]> heads, KeyValueStore<Bytes, byte[]> entries, byte[] partitionKey,
-            long[] maxEntryOffset) {
+            long[] maxEntryOffset, FreshEntryStore freshEntries) {
         this.heads = heads;
         this.entries = entries;
         this.partitionKey = partitionKey;
         this.maxEntryOffset = maxEntryOffset;
+        this.freshEntries = freshEntries;
     }
 
     private long maxEntryOffset() {
@@ -70,10 +73,14 @@ final class StoreLeaseTable implements LeaseTable {
 
     @Override
     public void put(long offset, MessageLease lease) {
+        Bytes key = key(offset);
         if (offset > maxEntryOffset()) {
             maxEntryOffset[0] = offset;
+            if (freshEntries != null) {
+                freshEntries.markFresh(key);
+            }
         }
-        entries.put(key(offset), LeaseCodec.encode(lease));
+        entries.put(key, LeaseCodec.encode(lease));
     }
 
     @Override
