@@ -43,6 +43,8 @@ final class Options {
     int producers = 4;
     int consumers = 8;
     int latencyRate = 1000;
+    /** Seconds at the latency rate before the latency scenarios measure (raw Kafka's and the service's). */
+    int latencyWarmupSeconds = 10;
     int latencyConsumers = 4;
     int senderConnections = 32;
     int pollingWaitSeconds = 5;
@@ -72,6 +74,7 @@ final class Options {
               --body-bytes N           message body size (default 1024)
               --batch N                batch size of Batch* actions (default 16, max 16)
               --latency-rate N         msg/s of the latency scenario (default 1000)
+              --latency-warmup S       seconds at the latency rate before measuring, raw and service (default 10)
               --latency-consumers N    long-polling consumers of the latency scenario (default 4)
               --sender-connections N   max sends in flight of the fixed-rate senders (default 32)
               --backlog N              messages in the backlog scenario
@@ -122,6 +125,7 @@ final class Options {
                 case "--body-bytes" -> o.bodyBytes = Integer.parseInt(args[++i]);
                 case "--batch" -> o.batch = Math.max(1, Math.min(16, Integer.parseInt(args[++i])));
                 case "--latency-rate" -> o.latencyRate = Integer.parseInt(args[++i]);
+                case "--latency-warmup" -> o.latencyWarmupSeconds = Integer.parseInt(args[++i]);
                 case "--latency-consumers" -> o.latencyConsumers = Integer.parseInt(args[++i]);
                 case "--sender-connections" -> o.senderConnections = Integer.parseInt(args[++i]);
                 case "--backlog" -> o.backlogMessages = Long.parseLong(args[++i]);
@@ -173,7 +177,8 @@ final class Options {
         m.put("cycle/single producers + consumers", producers + " + " + consumers);
         m.put("long polling", "pollingWaitSeconds=" + pollingWaitSeconds);
         m.put("latency scenario", latencyRate + " msg/s over at most " + senderConnections + " connections, "
-                + latencyConsumers + " long-polling consumers");
+                + latencyConsumers + " long-polling consumers, measured after " + latencyWarmupSeconds
+                + " s at that rate (raw Kafka's too)");
         m.put("backlog", String.format("%,d messages (reference: %,d), drained for %d s", backlogMessages,
                 backlogReferenceMessages, backlogDrainSeconds));
         m.put("many queues", queues + " queues, " + perQueueRate + " msg/s each");

@@ -191,60 +191,20 @@ final class RawKafka {
         Result r = new Result("raw-latency", "Raw Kafka latency at " + o.latencyRate + " msg/s",
                 "KafkaProducer (acks=all, linger.ms=1 as the service's producer) sending " + o.bodyBytes
                         + " B records at a fixed rate, one KafkaConsumer polling; latency = from the intended send time"
-                        + " to the record coming out of poll()");
+                        + " to the record coming out of poll(); measured after " + o.latencyWarmupSeconds
+                        + " s at the same rate (not counted)");
         String topic = "bench-raw-latency";
         createTopic(topic);
+        if (o.latencyWarmupSeconds > 0) {
+            long start = System.nanoTime();
+            produceConsumeAtRate(topic, o.latencyWarmupSeconds, new Recorder("raw warm-up sent", start,
+                    o.latencyWarmupSeconds + 120), new Recorder("raw warm-up consumed", start, o.latencyWarmupSeconds + 120));
+        }
         b.measure(r, () -> {
             long start = System.nanoTime();
             Recorder sent = new Recorder("raw sent", start, o.durationSeconds + 120);
             Recorder got = new Recorder("raw consumed", start, o.durationSeconds + 120);
-            AtomicBoolean stop = new AtomicBoolean();
-            AtomicLong lastSent = new AtomicLong();
-            KafkaConsumer<byte[], byte[]> consumer = consumer(topic, false);
-            Thread ct = new Thread(() -> {
-                try {
-                    long end = System.nanoTime() + (o.durationSeconds + 30) * 1_000_000_000L;
-                    while (System.nanoTime() < end && !(stop.get() && got.total() >= lastSent.get())) {
-                        ConsumerRecords<byte[], byte[]> recs = consumer.poll(Duration.ofMillis(100));
-                        long now = System.nanoTime();
-                        for (ConsumerRecord<byte[], byte[]> rec : recs) {
-                            got.latency(now - ByteBuffer.wrap(rec.value()).getLong());
-                        }
-                        got.count(recs.count());
-                    }
-                } finally {
-                    consumer.close();
-                }
-            }, "raw-latency-consumer");
-            ct.start();
-            try (KafkaProducer<byte[], byte[]> producer = producer(1)) {
-                long t0 = System.nanoTime();
-                long total = (long) o.latencyRate * o.durationSeconds;
-                long end = t0 + o.durationSeconds * 1_000_000_000L;
-                long i = 0;
-                while (i < total && System.nanoTime() < end) {
-                    long due = (long) ((System.nanoTime() - t0) / 1e9 * o.latencyRate) + 1;
-                    while (i < Math.min(due, total)) {
-                        byte[] v = value.clone();
-                        ByteBuffer.wrap(v).putLong(t0 + (long) (i * 1e9 / o.latencyRate)); // intended send time
-                        producer.send(new ProducerRecord<>(topic, v), (md, e) -> {
-                            if (e == null) {
-                                sent.count(1);
-                            } else {
-                                sent.error("kafka", e.toString());
-                            }
-                        });
-                        i++;
-                    }
-                    LockSupport.parkNanos(200_000);
-                }
-                producer.flush();
-            }
-            lastSent.set(sent.total());
-            stop.set(true);
-            join(ct);
-            sent.stop();
-            got.stop();
+            produceConsumeAtRate(topic, o.durationSeconds, sent, got);
             r.main = got;
             r.latency = got;
             r.latencyWhat = "produce-to-consume latency";
@@ -252,6 +212,57 @@ final class RawKafka {
         });
         r.rate = r.main.rate(2);
         return r;
+    }
+
+    /** Produces at the latency rate for {@code seconds}, consuming from the end, until all are consumed. */
+    private void produceConsumeAtRate(String topic, int seconds, Recorder sent, Recorder got) {
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong lastSent = new AtomicLong();
+        KafkaConsumer<byte[], byte[]> consumer = consumer(topic, false);
+        Thread ct = new Thread(() -> {
+            try {
+                long end = System.nanoTime() + (seconds + 30) * 1_000_000_000L;
+                while (System.nanoTime() < end && !(stop.get() && got.total() >= lastSent.get())) {
+                    ConsumerRecords<byte[], byte[]> recs = consumer.poll(Duration.ofMillis(100));
+                    long now = System.nanoTime();
+                    for (ConsumerRecord<byte[], byte[]> rec : recs) {
+                        got.latency(now - ByteBuffer.wrap(rec.value()).getLong());
+                    }
+                    got.count(recs.count());
+                }
+            } finally {
+                consumer.close();
+            }
+        }, "raw-latency-consumer");
+        ct.start();
+        try (KafkaProducer<byte[], byte[]> producer = producer(1)) {
+            long t0 = System.nanoTime();
+            long total = (long) o.latencyRate * seconds;
+            long end = t0 + seconds * 1_000_000_000L;
+            long i = 0;
+            while (i < total && System.nanoTime() < end) {
+                long due = (long) ((System.nanoTime() - t0) / 1e9 * o.latencyRate) + 1;
+                while (i < Math.min(due, total)) {
+                    byte[] v = value.clone();
+                    ByteBuffer.wrap(v).putLong(t0 + (long) (i * 1e9 / o.latencyRate)); // intended send time
+                    producer.send(new ProducerRecord<>(topic, v), (md, e) -> {
+                        if (e == null) {
+                            sent.count(1);
+                        } else {
+                            sent.error("kafka", e.toString());
+                        }
+                    });
+                    i++;
+                }
+                LockSupport.parkNanos(200_000);
+            }
+            producer.flush();
+        }
+        lastSent.set(sent.total());
+        stop.set(true);
+        join(ct);
+        sent.stop();
+        got.stop();
     }
 
     private static void join(Thread t) {
