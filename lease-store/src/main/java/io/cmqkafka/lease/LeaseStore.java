@@ -239,12 +239,14 @@ public final class LeaseStore implements AutoCloseable {
                             // The store's changelog holds the state; the log only needs to outlive processing lag.
                             "retention.ms", String.valueOf(Duration.ofDays(7).toMillis()),
                             "index.interval.bytes", String.valueOf(LEASE_LOG_INDEX_INTERVAL_BYTES)));
-            admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create lease log " + config.eventTopic(), e.getCause());
+            try {
+                admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("cannot create lease log " + config.eventTopic(), e.getCause());
+                }
+                updateIndexInterval(admin);
             }
-            updateIndexInterval(a);
         } catch (InterruptedException | TimeoutException e) {
             throw new IllegalStateException("cannot create lease log " + config.eventTopic(), e);
         }
@@ -254,8 +256,8 @@ public final class LeaseStore implements AutoCloseable {
      * A lease log created by an earlier version indexes every 64 KiB: bring it to {@link
      * #LEASE_LOG_INDEX_INTERVAL_BYTES} (new segments use it). Not allowed to alter topics: keep going.
      */
-    private void updateIndexInterval(Properties adminProps) {
-        try (Admin admin = Admin.create(adminProps)) {
+    private void updateIndexInterval(Admin admin) {
+        try {
             ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, config.eventTopic());
             org.apache.kafka.clients.admin.Config current = admin.describeConfigs(List.of(topic)).all()
                     .get(30, TimeUnit.SECONDS).get(topic);
