@@ -353,14 +353,17 @@ final class Report {
                   **service process** pointed at it (`cmq.kafka.bootstrap-servers`, replication factor 1,
                   min.insync.replicas 1), both from `adapter/target/quarkus-app/quarkus-run.jar`, started fresh
                   in `bench/target/bench-run/`. The raw Kafka baseline uses the same broker, so both see the same
-                  durability (`acks=all`, one replica) and the same disk.
+                  durability (`acks=all`, one replica) and the same disk. The broker process runs with the G1 settings
+                  of Kafka's own start script (`MaxGCPauseMillis=20`, `InitiatingHeapOccupancyPercent=35`).
                 * The load generator is `bench/` (`io.cmqkafka.bench.BenchMain`): CMQ v2 requests as the official
                   Java SDK sends them (POST form body, common parameters, HmacSHA1 signature), over
-                  `java.net.http.HttpClient` with HTTP/1.1 keep-alive connections, one connection per request in
+                  Vert.x's asynchronous HTTP client with HTTP/1.1 keep-alive connections, one connection per request in
                   flight. It runs in the same 2 cores as the broker and the service: every figure includes that.
                 * Rates are per-second counts averaged over the scenario, leaving out the first 2 seconds.
                   Request latencies are measured from just before the request is built to the answer; send-to-receive
-                  latency from just before the send to the arrival of the receive answer (same clock, same process).
+                  latency from the intended send time to the arrival of the receive answer (same clock, same process).
+                  The latency scenarios (raw Kafka's and the service's) first run `--latency-warmup` seconds (10) at
+                  their rate without counting them.
                 * Heap is `jvm_memory_used_bytes{area="heap"}` summed over the pools, from the service's
                   `/q/metrics`, once a second; "live data" is `jvm_gc_live_data_size_bytes`.
                 * Benchmarks never run in the tests: `mvn verify` only builds `bench/` and runs its signature unit test.
