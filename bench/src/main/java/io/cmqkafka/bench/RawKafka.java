@@ -197,8 +197,9 @@ final class RawKafka {
         createTopic(topic);
         if (o.latencyWarmupSeconds > 0) {
             long start = System.nanoTime();
-            produceConsumeAtRate(topic, o.latencyWarmupSeconds, new Recorder("raw warm-up sent", start,
-                    o.latencyWarmupSeconds + 120), new Recorder("raw warm-up consumed", start, o.latencyWarmupSeconds + 120));
+            int maxS = o.latencyWarmupSeconds + 120;
+            produceConsumeAtRate(topic, o.latencyWarmupSeconds, new Recorder("raw warm-up sent", start, maxS),
+                    new Recorder("raw warm-up consumed", start, maxS));
         }
         b.measure(r, () -> {
             long start = System.nanoTime();

@@ -60,7 +60,8 @@ public final class LeaseTopology {
         // the cache; a crash loses only uncommitted cache content, which exactly-once processing replays.
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HEADS_STORE),
                 Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled(), PROCESSOR);
-        t.addStateStore(Stores.keyValueStoreBuilder(FreshEntryStore.supplier(Stores.persistentKeyValueStore(ENTRIES_STORE)),
+        t.addStateStore(Stores.keyValueStoreBuilder(
+                FreshEntryStore.supplier(Stores.persistentKeyValueStore(ENTRIES_STORE)),
                 Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled(), PROCESSOR);
         return t;
     }
@@ -71,9 +72,10 @@ public final class LeaseTopology {
      * it: one tombstone per message in the full cycle (as many changelog records as messages, issue 7).
      * With a flush listener set, Kafka's caching store first looks the key up and skips that write (the
      * optimisation its KTables use): the store and its changelog never held the key. The listener
-     * itself has nothing to do. That lookup misses for nearly every such key, and a miss is an expensive RocksDB
-     * read, so the entries store answers it from memory ({@link FreshEntryStore}). Kafka's internal {@code CachedStateStore} is the only way to set it (the
-     * store a processor gets delegates it to the caching layer); a store that is not one is left as it is.
+     * itself has nothing to do. That lookup misses for nearly every such key, and a miss is an expensive
+     * RocksDB read, so the entries store answers it from memory ({@link FreshEntryStore}). Kafka's internal
+     * {@code CachedStateStore} is the only way to set the listener (the store a processor gets delegates it
+     * to the caching layer); a store that is not one is left as it is.
      */
     @SuppressWarnings("unchecked")
     static <S extends org.apache.kafka.streams.processor.StateStore> S skipDeletesOfAbsentKeys(S store) {
@@ -107,8 +109,8 @@ public final class LeaseTopology {
             this.heads = skipDeletesOfAbsentKeys(context.getStateStore(HEADS_STORE));
             this.entries = skipDeletesOfAbsentKeys(context.getStateStore(ENTRIES_STORE));
             this.freshEntries = FreshEntryStore.under(entries);
-            // Bounds of an earlier life of this task (one revived after an error) may be below entries
-            // written since by another instance: find them again.
+            // init runs again when Streams revives this task after an error and restores its store from the
+            // changelog: look the bounds up again rather than trust the ones of the task's earlier life.
             maxEntryOffsets.clear();
             context.schedule(sweepInterval, PunctuationType.WALL_CLOCK_TIME, this::sweep);
             listener.onShardActive(context.taskId().partition());
