@@ -115,6 +115,10 @@ public final class LeaseStore implements AutoCloseable {
             beacon = null;
             groupInstanceIdPrefix = null;
         }
+        // Clients opened so far, closed again if a later step fails (they own threads and connections).
+        KafkaProducer<byte[], byte[]> openedWriter = null;
+        ClaimWatcher openedWatcher = null;
+        KafkaStreams openedStreams = null;
         try {
             ensureEventTopic();
             Properties p = new Properties();
@@ -129,9 +133,9 @@ public final class LeaseStore implements AutoCloseable {
             p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
             p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
             p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
-            producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-            watcher = config.fencedWrites() ? new ClaimWatcher(config.bootstrapServers(), config.eventTopic(),
-                    config.shards(), config.applicationId() + "-claim-watcher") : null;
+            producer = openedWriter = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+            watcher = openedWatcher = config.fencedWrites() ? new ClaimWatcher(config.bootstrapServers(),
+                    config.eventTopic(), config.shards(), config.applicationId() + "-claim-watcher") : null;
 
             LeaseStoreListener listener = new LeaseStoreListener() {
                 @Override
@@ -166,8 +170,8 @@ public final class LeaseStore implements AutoCloseable {
                     counters.putAll(c);
                 }
             };
-            streams = new KafkaStreams(LeaseTopology.build(config.eventTopic(), listener, config.sweepInterval()),
-                    streamsProperties());
+            streams = openedStreams = new KafkaStreams(
+                    LeaseTopology.build(config.eventTopic(), listener, config.sweepInterval()), streamsProperties());
             fencer = Boolean.parseBoolean(System.getProperty("lease-store.fence-departed", "true"))
                     ? new DeadInstanceFencer(config.applicationId(), config.bootstrapServers(),
                             () -> streams.metadataForLocalThreads().stream().map(t -> t.threadName()).toList(),
@@ -178,11 +182,28 @@ public final class LeaseStore implements AutoCloseable {
                 return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
             });
         } catch (RuntimeException e) {
+            closeQuietly(openedStreams, openedWatcher, openedWriter);
             // Peers would take an open liveness port for a running instance: close it with the failure.
             if (beacon != null) {
                 beacon.close();
             }
             throw e;
+        }
+    }
+
+    private static void closeQuietly(KafkaStreams streams, ClaimWatcher watcher, KafkaProducer<byte[], byte[]> writer) {
+        try {
+            if (streams != null) {
+                streams.close(Duration.ofSeconds(5));
+            }
+            if (watcher != null) {
+                watcher.close();
+            }
+            if (writer != null) {
+                writer.close(Duration.ZERO);
+            }
+        } catch (RuntimeException suppressed) {
+            LOG.warn("closing the clients of a lease store that failed to start", suppressed);
         }
     }
 

@@ -142,6 +142,28 @@ class LeaseFencingIT {
         }
     }
 
+    /**
+     * A lease store whose Streams application cannot be built (its state directory is a file) closes the
+     * clients it opened before: the lease writer's and the claim watcher's threads and connections.
+     */
+    @Test
+    void aLeaseStoreThatCannotStartClosesItsClients() throws Exception {
+        try (EmbeddedKafkaBroker broker = brokerWithLeaseLog()) {
+            long watchersBefore = liveThreads("lease-claim-watcher");
+            java.nio.file.Path notADirectory = Files.createTempFile("no-streams", ".state");
+            assertThatThrownBy(() -> new LeaseStore(new LeaseStoreConfig(broker.bootstrapServers(), "no-streams",
+                    TOPIC, 1, (short) 1, 1, notADirectory, 0, null, Duration.ofSeconds(1), true, -1)))
+                    .isInstanceOf(RuntimeException.class);
+            assertThat(liveThreads("no-streams-lease-writer")).as("lease writer threads").isZero();
+            assertThat(liveThreads("lease-claim-watcher")).as("claim watcher threads").isEqualTo(watchersBefore);
+        }
+    }
+
+    private static long liveThreads(String nameContains) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().contains(nameContains)).count();
+    }
+
     /** A lease store of its own Streams application on the one-shard lease log, running. */
     static LeaseStore leaseStore(EmbeddedKafkaBroker broker, String app) throws Exception {
         LeaseStore store = new LeaseStore(new LeaseStoreConfig(broker.bootstrapServers(), app, TOPIC, 1, (short) 1, 1,
