@@ -22,6 +22,9 @@ import java.util.stream.Stream;
  */
 public final class BenchMain {
 
+    /** The heap of Kafka's start script (KAFKA_HEAP_OPTS of kafka-server-start.sh): fixed at 1 GiB. */
+    static final List<String> KAFKA_BROKER_HEAP = List.of("-Xmx1g", "-Xms1g");
+
     /** The G1 settings of Kafka's start script (KAFKA_JVM_PERFORMANCE_OPTS of kafka-run-class.sh). */
     static final List<String> KAFKA_BROKER_GC = List.of("-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
             "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent");
@@ -72,10 +75,11 @@ public final class BenchMain {
                 env.putAll(serviceVersions(o.serviceJar));
                 int kafkaPort = ServiceProcess.freePort();
                 Bench.log("starting broker process (cmq.role=broker, Kafka on 127.0.0.1:%d)", kafkaPort);
-                // Kafka's own start script (kafka-run-class.sh) runs brokers with these G1 settings; with Java's
+                // Kafka's own start scripts run brokers with a fixed 1 GiB heap and these G1 settings. With Java's
                 // default pause goal (200 ms) the broker's young pauses were 10-30 ms and raw Kafka's p99
-                // latency 11 ms, 5 ms with them.
-                List<String> brokerJvm = new ArrayList<>(List.of("-Xmx1g"));
+                // latency 11 ms, 5 ms with them. Without -Xms the heap stayed at ~420 MiB and its young
+                // generation was collected every 1-2 s at 1000 msg/s, each pause (7-17 ms) a latency spike.
+                List<String> brokerJvm = new ArrayList<>(KAFKA_BROKER_HEAP);
                 brokerJvm.addAll(KAFKA_BROKER_GC);
                 brokerJvm.addAll(o.brokerOpts);
                 broker = ServiceProcess.start("broker", o.serviceJar, work.resolve("broker"),
@@ -93,7 +97,7 @@ public final class BenchMain {
                                 "cmq.kafka.min-insync-replicas=1"),
                         Duration.ofSeconds(120));
                 serviceHostPort = service.hostPort();
-                env.put("processes", "broker: java -Xmx1g " + String.join(" ", KAFKA_BROKER_GC)
+                env.put("processes", "broker: java " + String.join(" ", KAFKA_BROKER_HEAP) + " " + String.join(" ", KAFKA_BROKER_GC)
                         + " -Dcmq.role=broker; service: java -Xmx" + o.serviceHeap
                         + (o.jfr ? " + JFR (profile)" : "") + " -Dcmq.kafka.bootstrap-servers=" + bootstrap
                         + " (replication factor 1, min.insync.replicas 1)");

@@ -353,8 +353,9 @@ final class Report {
                   **service process** pointed at it (`cmq.kafka.bootstrap-servers`, replication factor 1,
                   min.insync.replicas 1), both from `adapter/target/quarkus-app/quarkus-run.jar`, started fresh
                   in `bench/target/bench-run/`. The raw Kafka baseline uses the same broker, so both see the same
-                  durability (`acks=all`, one replica) and the same disk. The broker process runs with the G1 settings
-                  of Kafka's own start script (`MaxGCPauseMillis=20`, `InitiatingHeapOccupancyPercent=35`).
+                  durability (`acks=all`, one replica) and the same disk. The broker process runs with the heap and G1
+                  settings of Kafka's own start scripts (`-Xms1g -Xmx1g`, `MaxGCPauseMillis=20`,
+                  `InitiatingHeapOccupancyPercent=35`).
                 * The load generator is `bench/` (`io.cmqkafka.bench.BenchMain`): CMQ v2 requests as the official
                   Java SDK sends them (POST form body, common parameters, HmacSHA1 signature), over
                   Vert.x's asynchronous HTTP client with HTTP/1.1 keep-alive connections, one connection per request in
