@@ -97,7 +97,8 @@ public final class BenchMain {
                                 "cmq.kafka.min-insync-replicas=1"),
                         Duration.ofSeconds(120));
                 serviceHostPort = service.hostPort();
-                env.put("processes", "broker: java " + String.join(" ", KAFKA_BROKER_HEAP) + " " + String.join(" ", KAFKA_BROKER_GC)
+                env.put("processes", "broker: java " + String.join(" ", KAFKA_BROKER_HEAP) + " "
+                        + String.join(" ", KAFKA_BROKER_GC)
                         + " -Dcmq.role=broker; service: java -Xmx" + o.serviceHeap
                         + (o.jfr ? " + JFR (profile)" : "") + " -Dcmq.kafka.bootstrap-servers=" + bootstrap
                         + " (replication factor 1, min.insync.replicas 1)");

@@ -192,18 +192,23 @@ public final class LeaseStore implements AutoCloseable {
     }
 
     private static void closeQuietly(KafkaStreams streams, ClaimWatcher watcher, KafkaProducer<byte[], byte[]> writer) {
-        try {
-            if (streams != null) {
-                streams.close(Duration.ofSeconds(5));
+        // Each on its own: one that fails to close must not leave the others open.
+        List<Runnable> closes = new java.util.ArrayList<>();
+        if (streams != null) {
+            closes.add(() -> streams.close(Duration.ofSeconds(5)));
+        }
+        if (watcher != null) {
+            closes.add(watcher::close);
+        }
+        if (writer != null) {
+            closes.add(() -> writer.close(Duration.ZERO));
+        }
+        for (Runnable close : closes) {
+            try {
+                close.run();
+            } catch (RuntimeException suppressed) {
+                LOG.warn("closing a client of a lease store that failed to start", suppressed);
             }
-            if (watcher != null) {
-                watcher.close();
-            }
-            if (writer != null) {
-                writer.close(Duration.ZERO);
-            }
-        } catch (RuntimeException suppressed) {
-            LOG.warn("closing the clients of a lease store that failed to start", suppressed);
         }
     }
 
