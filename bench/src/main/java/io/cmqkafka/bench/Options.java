@@ -50,6 +50,7 @@ final class Options {
     int pollingWaitSeconds = 5;
     long backlogMessages = 200_000;
     long backlogReferenceMessages = 20_000;
+    int backlogReferenceRounds = 3;
     int backlogBodyBytes = 100;
     int backlogDrainSeconds = 20;
     int backlogFillMaxSeconds = 600;
@@ -78,6 +79,8 @@ final class Options {
               --latency-consumers N    long-polling consumers of the latency scenario (default 4)
               --sender-connections N   max sends in flight of the fixed-rate senders (default 32)
               --backlog N              messages in the backlog scenario
+              --backlog-reference N    messages of the reference (small) backlog (default 20000)
+              --backlog-reference-rounds N  times the reference is filled and drained; the median counts (default 3)
               --backlog-body-bytes N   body size of backlog messages (default 100)
               --backlog-drain S        seconds to consume the backlog
               --queues N               queues of the many-queues scenario
@@ -129,6 +132,8 @@ final class Options {
                 case "--latency-consumers" -> o.latencyConsumers = Integer.parseInt(args[++i]);
                 case "--sender-connections" -> o.senderConnections = Integer.parseInt(args[++i]);
                 case "--backlog" -> o.backlogMessages = Long.parseLong(args[++i]);
+                case "--backlog-reference" -> o.backlogReferenceMessages = Long.parseLong(args[++i]);
+                case "--backlog-reference-rounds" -> o.backlogReferenceRounds = Integer.parseInt(args[++i]);
                 case "--backlog-body-bytes" -> o.backlogBodyBytes = Integer.parseInt(args[++i]);
                 case "--backlog-drain" -> o.backlogDrainSeconds = Integer.parseInt(args[++i]);
                 case "--queues" -> o.queues = Integer.parseInt(args[++i]);
@@ -179,8 +184,8 @@ final class Options {
         m.put("latency scenario", latencyRate + " msg/s over at most " + senderConnections + " connections, "
                 + latencyConsumers + " long-polling consumers, measured after " + latencyWarmupSeconds
                 + " s at that rate (raw Kafka's too)");
-        m.put("backlog", String.format("%,d messages (reference: %,d), drained for %d s", backlogMessages,
-                backlogReferenceMessages, backlogDrainSeconds));
+        m.put("backlog", String.format("%,d messages (reference: %,d, %d rounds), drained for at most %d s",
+                backlogMessages, backlogReferenceMessages, backlogReferenceRounds, backlogDrainSeconds));
         m.put("many queues", queues + " queues, " + perQueueRate + " msg/s each");
         m.put("service heap", "-Xmx" + serviceHeap);
         if (!serviceOpts.isEmpty()) {

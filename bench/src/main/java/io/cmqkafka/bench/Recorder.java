@@ -69,6 +69,13 @@ public final class Recorder {
         stopNanos = System.nanoTime();
     }
 
+    /** Stops the clock unless it is stopped already: the first of several stop conditions counts. */
+    public synchronized void stopOnce() {
+        if (stopNanos == 0) {
+            stopNanos = System.nanoTime();
+        }
+    }
+
     /** Seconds from start to stop (or now). */
     public double elapsedSeconds() {
         long end = stopNanos != 0 ? stopNanos : System.nanoTime();

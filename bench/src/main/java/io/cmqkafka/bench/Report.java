@@ -168,12 +168,22 @@ final class Report {
         }
         if (r("backlog") != null) {
             Result bl = r("backlog");
-            double v = bl.main == null ? Double.NaN : bl.rate;
             double ref = parse(bl.facts.get("reference (small backlog) receive+delete msg/s"));
+            double whole = bl.main == null ? Double.NaN : bl.rate;
+            double first = Double.NaN;
+            for (Map.Entry<String, String> f : bl.facts.entrySet()) {
+                if (f.getKey().startsWith("backlog: first ")) {
+                    first = parse(f.getValue());
+                }
+            }
+            // The lower of the like-for-like start (as many messages as a reference round) and the whole drain.
+            double v = Double.isNaN(first) ? whole : Math.min(first, whole);
             double heapMax = Math.max(parse(bl.facts.get("heap max while filling (MiB)")),
                     parse(bl.facts.get("heap max while draining (MiB)")));
             md.append("| backlog of ").append(String.format("%,d", o.backlogMessages)).append(": receive rate | ")
-                    .append(f0(v)).append(" msg/s (small backlog: ").append(f0(ref)).append(") | consumer ")
+                    .append(f0(v)).append(" msg/s, the lower of its first ").append(String.format("%,d",
+                            o.backlogReferenceMessages)).append(" and the whole drain (small backlog: ").append(f0(ref))
+                    .append(", median of ").append(o.backlogReferenceRounds).append(") | consumer ")
                     .append(f0(rawConsume)).append(" msg/s | ").append(pct(v, ref)).append(" of small backlog; ")
                     .append(pct(v, rawConsume)).append(" of raw | ≥ 80 % of small backlog | ")
                     .append(Double.isNaN(ref) || Double.isNaN(v) ? "-" : verdict(v >= 0.8 * ref)).append(" |\n");
