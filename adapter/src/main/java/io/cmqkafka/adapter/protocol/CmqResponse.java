@@ -84,7 +84,7 @@ public final class CmqResponse {
                     continue; // the envelope's own members win, as with putIfAbsent
                 }
                 g.writeFieldName(k);
-                JSON.writeValue(g, e.getValue());
+                writeValue(g, e.getValue());
             }
             g.writeEndObject();
         } catch (IOException e) { // a handler put something Jackson can't write: a bug
@@ -92,5 +92,37 @@ public final class CmqResponse {
                     + "\",\"requestId\":\"" + requestId + "\"}").getBytes(StandardCharsets.UTF_8);
         }
         return buf.toByteArray();
+    }
+
+    /**
+     * The values handlers return (strings, integers, maps, lists) written directly: the same JSON as
+     * {@code ObjectMapper.writeValue}, without its serializer lookup per map entry (a batch receive
+     * is a list of sixteen maps). Anything else still goes through the mapper.
+     */
+    private static void writeValue(JsonGenerator g, Object v) throws IOException {
+        if (v instanceof String s) {
+            g.writeString(s);
+        } else if (v instanceof Long l) {
+            g.writeNumber(l);
+        } else if (v instanceof Integer i) {
+            g.writeNumber(i);
+        } else if (v instanceof Map<?, ?> m) {
+            g.writeStartObject();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                g.writeFieldName(String.valueOf(e.getKey()));
+                writeValue(g, e.getValue());
+            }
+            g.writeEndObject();
+        } else if (v instanceof java.util.List<?> list) {
+            g.writeStartArray();
+            for (Object o : list) {
+                writeValue(g, o);
+            }
+            g.writeEndArray();
+        } else if (v == null) {
+            g.writeNull();
+        } else {
+            JSON.writeValue(g, v);
+        }
     }
 }

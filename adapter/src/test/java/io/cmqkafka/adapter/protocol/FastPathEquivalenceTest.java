@@ -38,6 +38,11 @@ class FastPathEquivalenceTest {
                 CmqResponse.success(CmqResponse.fields("msgInfoList", List.of(msg, msg))),
                 CmqResponse.success(CmqResponse.fields("code", 5, "requestId", "x", "clientRequestId", "c", "n", null)),
                 CmqResponse.error(CmqError.NO_MESSAGE.exception()),
+                // every kind of value a handler may return, nested: written directly or through the mapper
+                CmqResponse.success(CmqResponse.fields("long", Long.MIN_VALUE, "int", -7, "bool", true,
+                        "double", 1.5, "set", new java.util.TreeSet<>(List.of("b", "a")), "nested",
+                        List.of(List.of(), java.util.Arrays.asList(1, "x", null), new LinkedHashMap<>()), "array", new int[] {1, 2},
+                        "tags", List.of(CmqResponse.fields("k", null, "v", List.of(3L))))),
                 CmqResponse.error(new CmqException(CmqError.BATCH_DELETE_FAILED, "m",
                         CmqResponse.fields("errorList", List.of(CmqResponse.fields("code", 1, "message", "x"))))));
         for (CmqResponse r : cases) {
