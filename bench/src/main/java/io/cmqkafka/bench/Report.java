@@ -375,6 +375,13 @@ final class Report {
                   latency from the intended send time to the arrival of the receive answer (same clock, same process).
                   The latency scenarios (raw Kafka's and the service's) first run `--latency-warmup` seconds (10) at
                   their rate without counting them.
+                * Closed-loop scenarios (cycle, single, backlog) use the smallest connection counts at which the
+                  cycle's rate stopped rising on this machine (6 producers + 12 consumers, session 11): fewer
+                  measure the load generator's concurrency rather than the service.
+                * The backlog drains (the big one and each reference round) stop their clock at the delete that
+                  empties the queue, not when the last long-polling consumer returns. The reference is the median
+                  of three rounds; the ratio in the summary is the lower of the backlog's first N messages (N = one
+                  reference round, same cold start of the consumers) and its whole drain.
                 * Heap is `jvm_memory_used_bytes{area="heap"}` summed over the pools, from the service's
                   `/q/metrics`, once a second; "live data" is `jvm_gc_live_data_size_bytes`.
                 * Benchmarks never run in the tests: `mvn verify` only builds `bench/` and runs its signature unit test.
