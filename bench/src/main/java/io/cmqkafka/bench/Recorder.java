@@ -76,6 +76,18 @@ public final class Recorder {
         }
     }
 
+    /**
+     * Whether {@code count} messages are counted; the clock stops the first time they are, so a drain ends
+     * with its last message and not when its last (long-polling) consumer returns.
+     */
+    public boolean stopWhenReached(long count) {
+        if (total() < count) {
+            return false;
+        }
+        stopOnce();
+        return true;
+    }
+
     /** Seconds from start to stop (or now). */
     public double elapsedSeconds() {
         long end = stopNanos != 0 ? stopNanos : System.nanoTime();

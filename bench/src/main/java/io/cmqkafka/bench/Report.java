@@ -169,15 +169,8 @@ final class Report {
         if (r("backlog") != null) {
             Result bl = r("backlog");
             double ref = parse(bl.facts.get("reference (small backlog) receive+delete msg/s"));
-            double whole = bl.main == null ? Double.NaN : bl.rate;
-            double first = Double.NaN;
-            for (Map.Entry<String, String> f : bl.facts.entrySet()) {
-                if (f.getKey().startsWith("backlog: first ")) {
-                    first = parse(f.getValue());
-                }
-            }
-            // The lower of the like-for-like start (as many messages as a reference round) and the whole drain.
-            double v = Double.isNaN(first) ? whole : Math.min(first, whole);
+            // the lower of the like-for-like start (as many messages as a reference round) and the whole drain
+            double v = bl.main == null ? Double.NaN : Double.isNaN(bl.targetRate) ? bl.rate : bl.targetRate;
             double heapMax = Math.max(parse(bl.facts.get("heap max while filling (MiB)")),
                     parse(bl.facts.get("heap max while draining (MiB)")));
             md.append("| backlog of ").append(String.format("%,d", o.backlogMessages)).append(": receive rate | ")

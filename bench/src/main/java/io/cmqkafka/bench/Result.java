@@ -14,6 +14,8 @@ final class Result {
     /** The headline rate (msg/s) and the recorder it comes from. */
     Recorder main;
     double rate;
+    /** The rate a target is judged on when it is not {@link #rate} (NaN: {@link #rate} itself). */
+    double targetRate = Double.NaN;
     /** Latencies in the report come from this recorder (may be {@code main}). */
     Recorder latency;
     String latencyWhat = "";
