@@ -4,7 +4,6 @@ import com.qcloud.cmq.Account;
 import com.qcloud.cmq.Message;
 import com.qcloud.cmq.Queue;
 import com.qcloud.cmq.QueueMeta;
-import com.qcloud.cmq.entity.CmqResponse;
 import com.qcloud.cmq.Topic;
 import com.qcloud.cmq.CMQServerException;
 import java.util.List;
@@ -32,31 +31,29 @@ public final class Cmq {
         meta.visibilityTimeout = visibilityTimeoutSeconds;
         meta.pollingWaitSeconds = 1;
         meta.rewindSeconds = rewindSeconds;
-        try {
-            a.createQueue(name, meta);
-        } catch (CMQServerException e) {
-            if (code(e) != 4460) {
-                throw e;
-            }
-        }
+        unlessExists(() -> a.createQueue(name, meta));
         return a.getQueue(name);
     }
 
     public static Topic topic(Account a, String name) throws Exception {
-        try {
-            a.createTopic(name, 65536);
-        } catch (CMQServerException e) {
-            if (code(e) != 4460) {
-                throw e;
-            }
-        }
+        unlessExists(() -> a.createTopic(name, 65536));
         return a.getTopic(name);
     }
 
     /** Subscribes a queue to a topic (protocol queue), unless subscribed already. */
     public static void subscribeQueue(Account a, String topic, String subscription, String queue) throws Exception {
+        unlessExists(() -> a.createSubscribe(topic, subscription, queue, "queue", null, null, "BACKOFF_RETRY",
+                "SIMPLIFIED"));
+    }
+
+    private interface Creation {
+        void run() throws Exception;
+    }
+
+    /** Runs a create action; "already exists" (4460) is success: samples may run again on the same service. */
+    private static void unlessExists(Creation create) throws Exception {
         try {
-            a.createSubscribe(topic, subscription, queue, "queue", null, null, "BACKOFF_RETRY", "SIMPLIFIED");
+            create.run();
         } catch (CMQServerException e) {
             if (code(e) != 4460) {
                 throw e;
@@ -86,10 +83,6 @@ public final class Cmq {
             }
             throw e;
         }
-    }
-
-    public static CmqResponse send(Queue q, String body) throws Exception {
-        return q.send(body);
     }
 
     private static final java.util.regex.Pattern CODE = java.util.regex.Pattern.compile("code:(-?\\d+)");
